@@ -1,0 +1,115 @@
+"""The CRM status of a customer invoice, derived from Odoo's own fields.
+
+Odoo knows an invoice's ``state`` (draft / posted / cancel), its ``payment_state``
+and whether it was sent (``is_move_sent``).  A CRM user thinks in one status:
+draft, unpaid, sent, partially paid, paid, overdue or cancelled.  When several
+hold at once the first one of :data:`PRECEDENCE` wins.
+"""
+
+DRAFT = "draft"
+UNPAID = "unpaid"
+SENT = "sent"
+PARTIAL = "partial"
+PAID = "paid"
+OVERDUE = "overdue"
+CANCELLED = "cancelled"
+
+#: (value, English label), in the order a user reads the life of an invoice.
+SELECTION = [
+    (DRAFT, "Draft"),
+    (UNPAID, "Unpaid"),
+    (SENT, "Sent"),
+    (PARTIAL, "Partially Paid"),
+    (OVERDUE, "Overdue"),
+    (PAID, "Paid"),
+    (CANCELLED, "Cancelled"),
+]
+
+#: When two statuses hold, the first one in this tuple is the status.
+PRECEDENCE = (CANCELLED, PAID, OVERDUE, PARTIAL, SENT, UNPAID, DRAFT)
+
+#: Statuses in which the customer still owes money.
+OPEN_STATUSES = (UNPAID, SENT, PARTIAL, OVERDUE)
+
+#: Perfex CRM numeric status codes (the API speaks them). "sent" has no code of
+#: its own in Perfex: a sent invoice is still "unpaid" (1) with ``sent = 1``.
+PERFEX_CODES = {
+    UNPAID: 1,
+    SENT: 1,
+    PAID: 2,
+    PARTIAL: 3,
+    OVERDUE: 4,
+    CANCELLED: 5,
+    DRAFT: 6,
+}
+
+#: Odoo payment states meaning "nothing left to collect".
+PAID_PAYMENT_STATES = ("paid", "in_payment")
+#: Fully compensated by a credit note: the invoice is annulled, not paid.
+REVERSED_PAYMENT_STATE = "reversed"
+
+
+def holding_statuses(
+    *,
+    state,
+    payment_state,
+    is_sent,
+    due_date,
+    today,
+    amount_residual,
+    is_refund=False,
+):
+    """Return the set of statuses that hold for an invoice.
+
+    :param state: Odoo move state: ``draft``, ``posted`` or ``cancel``.
+    :param payment_state: Odoo payment state (``not_paid``, ``partial``, ``paid``...).
+    :param is_sent: whether the invoice was sent to the customer.
+    :param due_date: ``datetime.date`` or ``None``.
+    :param today: ``datetime.date`` of the company's today.
+    :param amount_residual: amount left to pay, in the invoice currency.
+    :param is_refund: credit notes are never overdue: the company owes them.
+    """
+    if state == "cancel":
+        return {CANCELLED}
+    if state != "posted":
+        return {DRAFT}
+    holding = {UNPAID}
+    if payment_state == REVERSED_PAYMENT_STATE:
+        holding.add(CANCELLED)
+    if payment_state in PAID_PAYMENT_STATES:
+        holding.add(PAID)
+    if payment_state == "partial":
+        holding.add(PARTIAL)
+    if is_sent:
+        holding.add(SENT)
+    if (
+        not is_refund
+        and amount_residual > 0
+        and due_date is not None
+        and due_date < today
+    ):
+        holding.add(OVERDUE)
+    return holding
+
+
+def invoice_status(**kwargs):
+    """Return the one status of an invoice (see :func:`holding_statuses`)."""
+    holding = holding_statuses(**kwargs)
+    return next(status for status in PRECEDENCE if status in holding)
+
+
+def perfex_code(status):
+    """Perfex numeric code of a status, ``None`` when there is no status."""
+    return PERFEX_CODES.get(status)
+
+
+def statuses_for_perfex_code(code):
+    """All statuses that map to a Perfex numeric code (1 → unpaid and sent)."""
+    return tuple(status for status, value in PERFEX_CODES.items() if value == code)
+
+
+def days_overdue(status, due_date, today):
+    """Days since the due date of an overdue invoice, 0 for any other."""
+    if status != OVERDUE or due_date is None:
+        return 0
+    return max((today - due_date).days, 0)

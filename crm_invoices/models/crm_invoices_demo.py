@@ -1,0 +1,182 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+# (xml id, customer xml id, currency, days since the invoice date, payment
+#  delay in days, lines [(label, quantity, unit price)], what happens next)
+DEMO_INVOICES = [
+    (
+        "draft",
+        "base.res_partner_2",
+        "USD",
+        0,
+        30,
+        [("Website redesign", 1, 2400.0)],
+        [],
+    ),
+    (
+        "unpaid",
+        "base.res_partner_3",
+        "USD",
+        5,
+        30,
+        [("Support plan (monthly)", 1, 450.0), ("On-site visit", 2, 180.0)],
+        [],
+    ),
+    (
+        "sent",
+        "base.res_partner_12",
+        "EUR",
+        3,
+        15,
+        [("Office chairs", 8, 145.0)],
+        ["send"],
+    ),
+    (
+        "partial",
+        "base.res_partner_4",
+        "USD",
+        10,
+        30,
+        [("Consulting days", 5, 800.0)],
+        ["send", ("pay", 0.4, 2)],
+    ),
+    (
+        "paid",
+        "base.res_partner_2",
+        "USD",
+        40,
+        30,
+        [("Annual licence", 1, 1200.0)],
+        ["send", ("pay", 1.0, 20)],
+    ),
+    (
+        "paid_late",
+        "base.res_partner_3",
+        "USD",
+        70,
+        30,
+        [("Training session", 3, 350.0)],
+        ["send", ("pay", 1.0, 45)],
+    ),
+    (
+        "overdue_12",
+        "base.res_partner_12",
+        "EUR",
+        42,
+        30,
+        [("Standing desks", 4, 520.0)],
+        ["send"],
+    ),
+    (
+        "overdue_45",
+        "demo_partner_carpati",
+        "EUR",
+        60,
+        15,
+        [("Servicii de mentenanță", 10, 95.0)],
+        ["send"],
+    ),
+    (
+        "overdue_75",
+        "base.res_partner_4",
+        "USD",
+        105,
+        30,
+        [("Hardware upgrade", 1, 3900.0)],
+        ["send", ("pay", 0.25, 40)],
+    ),
+    (
+        "overdue_120",
+        "demo_partner_carpati",
+        "EUR",
+        150,
+        30,
+        [("Licențe software", 6, 210.0)],
+        ["send"],
+    ),
+    (
+        "cancelled",
+        "base.res_partner_2",
+        "USD",
+        20,
+        30,
+        [("Duplicate order", 1, 300.0)],
+        ["cancel"],
+    ),
+]
+
+
+class CrmInvoicesDemo(models.AbstractModel):
+    """Loads the demo invoices: dates relative to today, payments registered."""
+
+    _name = "crm.invoices.demo"
+    _description = "Invoices demo data loader"
+
+    @api.model
+    def _load_demo_invoices(self):
+        data = self.env["ir.model.data"]
+        if self.env.ref("crm_invoices.demo_invoice_draft", raise_if_not_found=False):
+            return
+        company = self.env.ref("base.main_company")
+        if not self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        ):
+            return  # no chart of accounts: nothing to invoice with
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"].with_company(company)
+        for xmlid, partner_ref, currency_code, age, delay, lines, then in DEMO_INVOICES:
+            invoice_date = today - timedelta(days=age)
+            currency = (
+                self.env["res.currency"]
+                .with_context(active_test=False)
+                .search([("name", "=", currency_code)], limit=1)
+            )
+            if "." not in partner_ref:
+                partner_ref = f"crm_invoices.{partner_ref}"
+            invoice = moves.create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.env.ref(partner_ref).id,
+                    "currency_id": currency.id,
+                    "invoice_date": invoice_date,
+                    "invoice_payment_term_id": False,
+                    "invoice_date_due": invoice_date + timedelta(days=delay),
+                    "invoice_user_id": self.env.ref("base.user_admin").id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": name, "quantity": qty, "price_unit": price}
+                        )
+                        for name, qty, price in lines
+                    ],
+                }
+            )
+            if xmlid != "draft":
+                invoice.action_post()
+            for step in then:
+                if step == "send":
+                    invoice.is_move_sent = True
+                elif step == "cancel":
+                    invoice.button_cancel()
+                else:
+                    _pay, share, after_days = step
+                    self._pay(invoice, share, invoice_date + timedelta(days=after_days))
+            data._update_xmlids(
+                [
+                    {
+                        "xml_id": f"crm_invoices.demo_invoice_{xmlid}",
+                        "record": invoice,
+                        "noupdate": True,
+                    }
+                ]
+            )
+        order = self.env.ref("crm_invoices.demo_sale_order_to_invoice")
+        if order.state != "sale":
+            order.action_confirm()
+
+    @api.model
+    def _pay(self, invoice, share, payment_date):
+        amount = invoice.currency_id.round(invoice.amount_total * share)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": amount, "payment_date": payment_date})._create_payments()

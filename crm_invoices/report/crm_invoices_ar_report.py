@@ -1,0 +1,189 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib import ar_metrics
+from ..lib import invoice_status as status_rules
+
+
+class CrmInvoicesArReport(models.Model):
+    """One row per posted customer invoice or credit note, seen from today.
+
+    The ratios (DSO, on-time rate) are not sums of rows: their aggregate is
+    computed from the sums of their parts in :meth:`_read_group_select`, so the
+    pivot and the graph show the right figure for any grouping.
+    """
+
+    _name = "crm.invoices.ar.report"
+    _description = "Accounts Receivable Metrics"
+    _auto = False
+    _rec_name = "move_id"
+    _order = "invoice_date_due"
+
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(
+        "res.currency", string="Company Currency", readonly=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    move_type = fields.Selection(
+        [("out_invoice", "Invoice"), ("out_refund", "Credit Note")],
+        string="Type",
+        readonly=True,
+    )
+    crm_status = fields.Selection(
+        status_rules.SELECTION, string="Invoice Status", readonly=True
+    )
+    invoice_date = fields.Date(readonly=True)
+    invoice_date_due = fields.Date(string="Due Date", readonly=True)
+    crm_date_paid = fields.Date(string="Paid On", readonly=True)
+    aging_bucket = fields.Selection(
+        ar_metrics.aging_selection(), string="Aging", readonly=True
+    )
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    amount_total = fields.Monetary(
+        string="Invoiced", currency_field="currency_id", readonly=True
+    )
+    amount_residual = fields.Monetary(
+        string="Receivable", currency_field="currency_id", readonly=True
+    )
+    credit_sales_window = fields.Monetary(
+        string="Credit Sales (90 days)",
+        currency_field="currency_id",
+        readonly=True,
+        help="Invoiced minus credited over the last 90 days.",
+    )
+    dso = fields.Float(
+        string="DSO (days)",
+        readonly=True,
+        digits=(16, 1),
+        help="Days sales outstanding: receivable / credit sales of the last "
+        "90 days x 90.",
+    )
+    due_count = fields.Integer(
+        string="Invoices Due",
+        readonly=True,
+        help="Invoices whose due date has passed, or already paid in full.",
+    )
+    paid_on_time_count = fields.Integer(
+        string="Paid On Time",
+        readonly=True,
+        help="Invoices paid in full on or before their due date.",
+    )
+    on_time_rate = fields.Float(
+        string="Paid On Time (%)",
+        readonly=True,
+        digits=(16, 1),
+        help="Paid on time / invoices due.",
+    )
+
+    #: Ratio measures: aggregate = numerator / denominator x factor over the group.
+    _RATIOS = {
+        "dso": ("amount_residual", "credit_sales_window", ar_metrics.DSO_WINDOW_DAYS),
+        "on_time_rate": ("paid_on_time_count", "due_count", 100),
+    }
+
+    _depends = {
+        "account.move": [
+            "move_type",
+            "state",
+            "company_id",
+            "commercial_partner_id",
+            "invoice_user_id",
+            "invoice_date",
+            "invoice_date_due",
+            "amount_total_signed",
+            "amount_residual_signed",
+            "payment_state",
+            "crm_status",
+            "crm_date_paid",
+        ],
+    }
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        window_start = today - timedelta(days=ar_metrics.DSO_WINDOW_DAYS)
+        days = SQL("overdue.days")
+        open_amount = SQL(
+            "(CASE WHEN move.payment_state IN %s THEN 0.0 "
+            "ELSE move.amount_residual_signed END)",
+            (*status_rules.PAID_PAYMENT_STATES, status_rules.REVERSED_PAYMENT_STATE),
+        )
+        credit_sales = SQL(
+            "(CASE WHEN move.invoice_date > %s AND move.invoice_date <= %s "
+            "THEN move.amount_total_signed ELSE 0.0 END)",
+            window_start,
+            today,
+        )
+        is_due = SQL(
+            "(move.move_type = 'out_invoice' AND move.invoice_date_due IS NOT NULL "
+            "AND (move.invoice_date_due < %s OR move.crm_date_paid IS NOT NULL))",
+            today,
+        )
+        on_time = SQL(
+            "(move.move_type = 'out_invoice' AND move.crm_date_paid IS NOT NULL "
+            "AND move.crm_date_paid <= move.invoice_date_due)"
+        )
+        return SQL(
+            """
+            SELECT move.id AS id,
+                   move.id AS move_id,
+                   move.company_id,
+                   company.currency_id AS currency_id,
+                   move.commercial_partner_id AS partner_id,
+                   move.invoice_user_id,
+                   move.move_type,
+                   move.crm_status,
+                   move.invoice_date,
+                   move.invoice_date_due,
+                   move.crm_date_paid,
+                   CASE WHEN %(open)s = 0 THEN NULL
+                        ELSE %(bucket)s END AS aging_bucket,
+                   CASE WHEN %(open)s > 0 THEN GREATEST(%(days)s, 0)
+                        ELSE 0 END AS days_overdue,
+                   move.amount_total_signed AS amount_total,
+                   %(open)s AS amount_residual,
+                   %(credit_sales)s AS credit_sales_window,
+                   %(dso)s AS dso,
+                   %(is_due)s::int AS due_count,
+                   %(on_time)s::int AS paid_on_time_count,
+                   CASE WHEN %(is_due)s THEN 100 * %(on_time)s::int END AS on_time_rate
+              FROM account_move move
+              JOIN res_company company ON company.id = move.company_id
+              CROSS JOIN LATERAL (
+                  SELECT %(today)s::date - move.invoice_date_due AS days
+              ) overdue
+             WHERE move.move_type IN ('out_invoice', 'out_refund')
+               AND move.state = 'posted'
+            """,
+            open=open_amount,
+            today=today,
+            bucket=SQL(ar_metrics.aging_sql_case("overdue.days")),  # noqa: S608
+            days=days,
+            credit_sales=credit_sales,
+            dso=SQL(
+                "(CASE WHEN %s <> 0 THEN %s / %s * %s END)",
+                credit_sales,
+                open_amount,
+                credit_sales,
+                ar_metrics.DSO_WINDOW_DAYS,
+            ),
+            is_due=is_due,
+            on_time=on_time,
+        )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        fname = aggregate_spec.split(":", 1)[0]
+        if fname in self._RATIOS:
+            numerator, denominator, factor = self._RATIOS[fname]
+            return SQL(
+                "(SUM(%s)::float * %s / NULLIF(SUM(%s), 0))",
+                self._field_to_sql(self._table, numerator, query),
+                factor,
+                self._field_to_sql(self._table, denominator, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

@@ -1,0 +1,32 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicesTour(HttpCase):
+    def test_filter_overdue_open_and_mark_sent(self):
+        today = fields.Date.today()
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": today - timedelta(days=40),
+                "invoice_payment_term_id": False,
+                "invoice_date_due": today - timedelta(days=10),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Audit", "quantity": 1, "price_unit": 500.0}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.crm_status, "overdue")
+        self.start_tour("/odoo", "crm_invoices_tour", login="admin")
+        invoice.invalidate_recordset()
+        self.assertTrue(invoice.is_move_sent)
+        self.assertTrue(invoice.crm_date_sent)
+        self.assertEqual(invoice.crm_status, "overdue", "overdue still beats sent")
