@@ -1,0 +1,202 @@
+"""Benchmark the daily overdue job and the invoice list over many invoices.
+
+Run it with the Python that runs Odoo, from the repository root, with the
+options that connect Odoo to PostgreSQL (``-c odoo.conf`` or ``--db_host``...):
+
+    python tests/bench/bench_invoices.py --invoices 100000 -- -c ~/odoo.conf
+
+It creates (once) the database ``crm_invoices_bench`` with ``crm_invoices``
+installed without demo data, seeds the invoices it lacks (in SQL, batched;
+the seeding time is not a figure), then prints for the overdue job and for the
+list's first page (its ``web_search_read``) the time and the number of queries,
+and the ratios between a small and the full workload.  Nothing is timed in the
+test suite: figures live here.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--database", default="crm_invoices_bench")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
+    return parser.parse_args()
+
+
+def ensure_database(args):
+    import odoo  # noqa: PLC0415 - Odoo is imported once the path is known
+    from odoo.service import db as db_service  # noqa: PLC0415
+
+    if args.database in db_service.list_dbs(True):
+        return
+    odoo_bin = os.environ.get("ODOO_BIN", "odoo")
+    command = [
+        odoo_bin,
+        *args.odoo_args,
+        f"--addons-path={ROOT}",
+        "-d",
+        args.database,
+        "-i",
+        "crm_invoices",
+        "--without-demo=all",
+        "--stop-after-init",
+        "--log-level=warn",
+    ]
+    print("Creating", args.database, "...", flush=True)
+    subprocess.run(command, check=True)
+    odoo.tools.config.parse_config([*args.odoo_args, f"--addons-path={ROOT}"])
+
+
+def measure(env, function, repeat):
+    """Median wall time (ms) and query count of ``function()`` over ``repeat`` runs."""
+    timings, queries = [], []
+    for _run in range(repeat):
+        env.invalidate_all()
+        start_queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - start) * 1000)
+        queries.append(env.cr.sql_log_count - start_queries)
+    return statistics.median(timings), max(queries)
+
+
+def list_spec(env):
+    """The fields the Invoices list reads, taken from its view."""
+    view = env.ref("crm_invoices.account_move_view_tree")
+    arch = etree.fromstring(env["account.move"].get_view(view.id, "list")["arch"])
+    model = env["account.move"]
+    spec = {}
+    for node in arch.xpath("//list/field"):
+        name = node.get("name")
+        field = model._fields[name]
+        spec[name] = (
+            {"fields": {"display_name": {}}} if field.type == "many2one" else {}
+        )
+    return spec
+
+
+def bench_overdue_job(env, total, repeat):
+    moves = env["account.move"]
+    cr = env.cr
+
+    def reopen(limit):
+        # Every bench invoice open again; only ``limit`` of them late.
+        cr.execute(
+            "UPDATE account_move SET crm_status = 'paid' WHERE name LIKE 'BENCH/%%'"
+        )
+        cr.execute(
+            """UPDATE account_move SET crm_status = 'unpaid'
+                WHERE id IN (SELECT id FROM account_move WHERE name LIKE 'BENCH/%%'
+                              ORDER BY invoice_date_due LIMIT %s)""",
+            [limit],
+        )
+        env.invalidate_all()
+
+    results = {}
+    for label, limit in (("1,000 open", 1000), (f"{total:,} open", total)):
+        timings, queries, moved = [], [], 0
+        for _run in range(repeat):
+            reopen(limit)
+            start_queries = cr.sql_log_count
+            start = time.perf_counter()
+            moved = len(moves._cron_crm_mark_overdue())
+            timings.append((time.perf_counter() - start) * 1000)
+            queries.append(cr.sql_log_count - start_queries)
+        results[label] = (statistics.median(timings), max(queries), moved)
+    return results
+
+
+def bench_list(env, repeat):
+    moves = env["account.move"].with_context(
+        default_move_type="out_invoice", tz="UTC", lang="en_US"
+    )
+    spec = list_spec(env)
+    base = [("move_type", "in", ("out_invoice", "out_refund"))]
+    order = "invoice_date desc, name desc, id desc"
+    cases = {
+        "first page, no filter": base,
+        "first page, status = overdue": base + [("crm_status", "=", "overdue")],
+        "first page, overdue > 30 days": base
+        + [
+            ("crm_status", "=", "overdue"),
+            ("crm_days_overdue", ">", 30),
+        ],
+    }
+    results = {}
+    for label, domain in cases.items():
+        moves.web_search_read(domain, spec, limit=80, order=order)  # warm caches
+        results[label] = measure(
+            env,
+            lambda d=domain: moves.web_search_read(d, spec, limit=80, order=order),
+            repeat,
+        )
+    results["group by status"] = measure(
+        env,
+        lambda: moves.web_read_group(base, ["crm_status"], ["crm_status"]),
+        repeat,
+    )
+    return results
+
+
+def main():
+    args = parse_args()
+    import odoo  # noqa: PLC0415
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    odoo.tools.config.parse_config([*args.odoo_args, f"--addons-path={ROOT}"])
+    ensure_database(args)
+    registry = odoo.modules.registry.Registry(args.database)
+
+    from seed import partners_for, seed_invoices  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cr.execute("SELECT count(*) FROM account_move WHERE name LIKE 'BENCH/%%'")
+        have = cr.fetchone()[0]
+        if have < args.invoices:
+            print(f"Seeding {args.invoices - have:,} invoices ...", flush=True)
+            _template, seconds = seed_invoices(
+                env, args.invoices - have, partners_for(env), today=date.today()
+            )
+            print(f"  seeded in {seconds:.0f} s (not a figure)")
+            cr.execute("ANALYZE account_move")
+            cr.execute("ANALYZE account_move_line")
+        cr.execute("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice'")
+        total = cr.fetchone()[0]
+
+    with registry.cursor() as cr:
+        admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin")
+        env = api.Environment(cr, admin.id, {"tz": "UTC", "lang": "en_US"})
+        job = bench_overdue_job(env, args.invoices, args.repeat)
+        listing = bench_list(env, args.repeat)
+        cr.rollback()
+
+    runs = f"median of {args.repeat} runs"
+    print(f"\ncrm_invoices benchmark: {total:,} customer invoices, {runs}")
+    print("\nDaily overdue job (_cron_crm_mark_overdue)")
+    for label, (ms, queries, moved) in job.items():
+        print(f"  {label:<22} {ms:9.1f} ms  {queries:3d} queries  {moved:,} moved")
+    (small_ms, small_q, _m), (big_ms, big_q, _m2) = job.values()
+    time_ratio, query_ratio = big_ms / small_ms, big_q / small_q
+    print(f"  ratio full/small: time x{time_ratio:.1f}, queries x{query_ratio:.2f}")
+    print("\nInvoices list (web_search_read, 80 rows, as admin)")
+    for label, (ms, queries) in listing.items():
+        print(f"  {label:<32} {ms:8.1f} ms  {queries:3d} queries")
+
+
+if __name__ == "__main__":
+    main()
