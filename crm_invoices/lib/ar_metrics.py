@@ -6,7 +6,7 @@ The formulas live here once; the SQL report builds its ``CASE`` expression from
 
 #: (key, label, first day, last day) — ``None`` means unbounded.
 AGING_BUCKETS = (
-    ("not_due", "Not due", None, 0),
+    ("0_not_due", "Not due", None, 0),
     ("1_30", "1-30 days", 1, 30),
     ("31_60", "31-60 days", 31, 60),
     ("61_90", "61-90 days", 61, 90),

@@ -132,7 +132,7 @@ class TestArReport(CrmInvoicesCommon):
         self.assertEqual(
             {bucket: round(amount, 2) for bucket, amount in rows.items()},
             {
-                "not_due": 4000.0,
+                "0_not_due": 4000.0,
                 "1_30": 300.0,
                 "31_60": 1000.0,
                 "90_plus": 3000.0,

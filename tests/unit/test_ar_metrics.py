@@ -10,8 +10,8 @@ from crm_invoices.lib import ar_metrics as m
 @pytest.mark.parametrize(
     "days, bucket",
     [
-        (-40, "not_due"),
-        (0, "not_due"),
+        (-40, "0_not_due"),
+        (0, "0_not_due"),
         (1, "1_30"),
         (30, "1_30"),
         (31, "31_60"),
@@ -39,12 +39,12 @@ def test_every_day_count_has_exactly_one_bucket(days):
 def test_aging_sql_case_mirrors_the_buckets():
     sql = m.aging_sql_case("d")
     assert sql == (
-        "CASE WHEN d <= 0 THEN 'not_due' WHEN d >= 1 AND d <= 30 THEN '1_30' "
+        "CASE WHEN d <= 0 THEN '0_not_due' WHEN d >= 1 AND d <= 30 THEN '1_30' "
         "WHEN d >= 31 AND d <= 60 THEN '31_60' WHEN d >= 61 AND d <= 90 THEN '61_90' "
         "WHEN d >= 91 THEN '90_plus' END"
     )
     assert [key for key, _l in m.aging_selection()] == [
-        "not_due",
+        "0_not_due",
         "1_30",
         "31_60",
         "61_90",
