@@ -1,11 +1,16 @@
+import logging
 import operator
+import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..lib import invoice_status as status_rules
+from ..lib import reminder_schedule
+
+_logger = logging.getLogger(__name__)
 
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 COMPARATORS = {
@@ -49,6 +54,24 @@ class AccountMove(models.Model):
         store=True,
         copy=False,
         readonly=True,
+    )
+    crm_no_reminders = fields.Boolean(
+        string="No Reminders",
+        copy=False,
+        help="Never send payment reminders for this invoice.",
+    )
+    crm_reminder_ids = fields.One2many(
+        "crm.invoices.reminder", "move_id", string="Reminders", readonly=True
+    )
+    crm_last_reminder_level_id = fields.Many2one(
+        "crm.invoices.reminder.level",
+        string="Last Reminder",
+        compute="_compute_crm_last_reminder",
+        store=True,
+        index="btree_not_null",
+    )
+    crm_last_reminder_date = fields.Datetime(
+        string="Last Reminder On", compute="_compute_crm_last_reminder", store=True
     )
     crm_date_paid = fields.Date(
         string="Paid On",
@@ -167,6 +190,16 @@ class AccountMove(models.Model):
             )
         )
         return dict(rows)
+
+    @api.depends("crm_reminder_ids.date", "crm_reminder_ids.level_id")
+    def _compute_crm_last_reminder(self):
+        for move in self:
+            reminders = move.crm_reminder_ids
+            last = (
+                max(reminders, key=lambda r: (r.date, r.id)) if reminders else reminders
+            )
+            move.crm_last_reminder_level_id = last.level_id
+            move.crm_last_reminder_date = last.date
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         if field_name == "crm_days_overdue":
@@ -312,6 +345,26 @@ class AccountMove(models.Model):
             self.env._("%(count)s invoice(s) deleted."), done, groups
         )
 
+    def action_crm_send_reminder(self):
+        """Open the wizard that sends the reminder due (or a chosen level) now."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Payment Reminder"),
+            "res_model": "crm.invoices.reminder.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids},
+        }
+
+    def crm_get_pay_url(self):
+        """Where the customer pays this invoice online (used by the reminders).
+
+        The customer portal page, which offers Odoo's payment providers;
+        ``crm_invoices_payment_link`` returns its hosted pay-now link instead.
+        """
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
@@ -448,3 +501,218 @@ class AccountMove(models.Model):
         moves = self.browse([row[0] for row in rows])
         moves.invalidate_recordset(["crm_status"])
         return moves
+
+    # ------------------------------------------------------------------
+    # Payment reminders
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_reminder_candidates(self, today, move_ids=None):
+        """Every invoice that may get a reminder, with the levels it already got.
+
+        One query, whatever the number of invoices: posted customer invoices
+        with money left, past their due date, not opted out, whose customer
+        has an email.
+        :return: rows ``(move_id, company_id, days_late, [(level_id, delay)])``
+        """
+        self.env["crm.invoices.reminder"].flush_model()
+        self.env["res.partner"].flush_model(["email", "crm_no_payment_reminders"])
+        self.flush_model(
+            [
+                "move_type",
+                "state",
+                "payment_state",
+                "amount_residual",
+                "invoice_date_due",
+                "crm_no_reminders",
+                "partner_id",
+                "commercial_partner_id",
+            ]
+        )
+        only = SQL("AND move.id IN %s", tuple(move_ids)) if move_ids else SQL()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT move.id,
+                       move.company_id,
+                       %(today)s::date - move.invoice_date_due,
+                       COALESCE(
+                           ARRAY_AGG(ARRAY[level.id, level.delay_days])
+                               FILTER (WHERE level.id IS NOT NULL),
+                           '{}'
+                       )
+                  FROM account_move move
+                  JOIN res_partner partner ON partner.id = move.partner_id
+                  JOIN res_partner customer ON customer.id = move.commercial_partner_id
+             LEFT JOIN crm_invoices_reminder reminder ON reminder.move_id = move.id
+             LEFT JOIN crm_invoices_reminder_level level ON level.id = reminder.level_id
+                 WHERE move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND move.amount_residual > 0
+                   AND move.invoice_date_due < %(today)s
+                   AND move.crm_no_reminders IS NOT TRUE
+                   AND customer.crm_no_payment_reminders IS NOT TRUE
+                   AND COALESCE(partner.email, '') != ''
+                   %(only)s
+              GROUP BY move.id
+                """,
+                today=today,
+                only=only,
+            )
+        )
+        return [
+            (
+                move_id,
+                company_id,
+                days_late,
+                [reminder_schedule.Level(*pair) for pair in sent],
+            )
+            for move_id, company_id, days_late, sent in rows
+        ]
+
+    @api.model
+    def _crm_reminders_due(self, today):
+        """``[(move_id, level_id, days_late)]``: the reminder due now per invoice."""
+        levels = self.env["crm.invoices.reminder.level"].sudo().search([])
+        by_company = defaultdict(list)
+        for level in levels:
+            by_company[level.company_id.id].append(
+                reminder_schedule.Level(level.id, level.delay_days)
+            )
+        due = []
+        for move_id, company_id, days_late, sent in self._crm_reminder_candidates(
+            today
+        ):
+            level = reminder_schedule.level_due(
+                by_company.get(company_id, ()), days_late, sent
+            )
+            if level:
+                due.append((move_id, level.id, days_late))
+        return due
+
+    def _crm_reminder_refusal(self):
+        """Why this invoice gets no reminder at all (a message for the user)."""
+        self.ensure_one()
+        if self.move_type != "out_invoice":
+            return self.env._("not a customer invoice")
+        if self.state != "posted" or self.payment_state not in ("not_paid", "partial"):
+            return self.env._("nothing left to pay")
+        if (
+            not self.invoice_date_due
+            or self.invoice_date_due >= fields.Date.context_today(self)
+        ):
+            return self.env._("not overdue")
+        if self.crm_no_reminders:
+            return self.env._("the invoice is marked 'no reminders'")
+        if self.commercial_partner_id.crm_no_payment_reminders:
+            return self.env._("the customer is marked 'no payment reminders'")
+        if not self.partner_id.email:
+            return self.env._("the customer has no email address")
+        return self.env._("no reminder can be sent")
+
+    def _crm_lock_for_reminders(self):
+        """Lock the invoices; those another transaction holds are left out."""
+        if not self:
+            return self
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM account_move WHERE id IN %s FOR UPDATE SKIP LOCKED",
+                tuple(self.ids),
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    @api.model
+    def _crm_send_reminders(self, todo, sent_by):
+        """Send reminders ``[(move_id, level_id, days_late)]``, each at most once.
+
+        The invoices are locked, then what was sent is read again: a run that
+        overlaps this one, or a user, may have sent a level meanwhile.  Each
+        reminder is recorded before its email is posted, in a savepoint: the
+        unique (invoice, level) constraint stops a duplicate before any email.
+        :return: the ``crm.invoices.reminder`` records created
+        """
+        if not todo:
+            return self.env["crm.invoices.reminder"]
+        self._cron_crm_mark_overdue()  # the emails show today's days overdue
+        moves = self.browse([move_id for move_id, _level, _days in todo])
+        locked = set(moves._crm_lock_for_reminders().ids)
+        sent_now = {
+            move_id: sent
+            for move_id, _company, _days, sent in self._crm_reminder_candidates(
+                fields.Date.context_today(self), move_ids=list(locked)
+            )
+        }
+        levels = self.env["crm.invoices.reminder.level"].browse(
+            {level_id for _move, level_id, _days in todo}
+        )
+        delays = {level.id: level.delay_days for level in levels}
+        reminders = self.env["crm.invoices.reminder"]
+        for move_id, level_id, days_late in todo:
+            sent = sent_now.get(move_id)
+            if move_id not in locked or sent is None:
+                continue  # being reminded by someone else, or no longer eligible
+            if any(
+                level.id == level_id or level.delay_days >= delays[level_id]
+                for level in sent
+            ):
+                continue  # this level, or a later one, went out meanwhile
+            move = self.browse(move_id)
+            level = levels.browse(level_id)
+            try:
+                with self.env.cr.savepoint():
+                    reminders |= move._crm_send_one_reminder(level, days_late, sent_by)
+            except Exception:
+                _logger.exception(
+                    "Payment reminder %s for invoice %s failed", level.name, move.name
+                )
+                if sent_by == "user":
+                    raise
+        return reminders
+
+    def _crm_send_one_reminder(self, level, days_late, sent_by):
+        self.ensure_one()
+        reminder = self.env["crm.invoices.reminder"].create(
+            {
+                "move_id": self.id,
+                "level_id": level.id,
+                "sent_by": sent_by,
+                "user_id": self.env.uid if sent_by == "user" else False,
+                "days_overdue": days_late,
+                "amount_due": self.amount_residual,
+                "email_to": self.partner_id.email_formatted,
+            }
+        )
+        reminder.flush_recordset()  # the unique constraint speaks before the email
+        message = self.with_context(
+            mail_notify_force_send=False, lang=None
+        ).message_post_with_source(
+            level.mail_template_id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        reminder.mail_message_id = message[:1]
+        return reminder
+
+    @api.model
+    def _cron_crm_send_reminders(self, batch_size=100):
+        """Daily: send every reminder due, in batches that commit their progress.
+
+        A crash loses at most the batch under way, whose emails were only
+        queued in the same transaction: nothing is ever sent twice.
+        """
+        moves = self.sudo()
+        today = fields.Date.context_today(self)
+        due = moves._crm_reminders_due(today)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        done = 0
+        for batch in split_every(batch_size, due, list):
+            moves._crm_send_reminders(batch, sent_by="job")
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=len(due) - done
+                )
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done

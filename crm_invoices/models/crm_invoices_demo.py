@@ -173,6 +173,8 @@ class CrmInvoicesDemo(models.AbstractModel):
         order = self.env.ref("crm_invoices.demo_sale_order_to_invoice")
         if order.state != "sale":
             order.action_confirm()
+        # The reminders the daily job would have sent by now.
+        moves._cron_crm_send_reminders()
 
     @api.model
     def _pay(self, invoice, share, payment_date):

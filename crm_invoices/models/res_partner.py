@@ -1,8 +1,18 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    crm_no_payment_reminders = fields.Boolean(
+        string="No Payment Reminders",
+        help="Never send automatic or manual payment reminders to this customer "
+        "(its contacts included).",
+    )
+
+    def _commercial_fields(self):
+        # Contacts follow their company's choice.
+        return super()._commercial_fields() + ["crm_no_payment_reminders"]
 
     def action_crm_open_ar_metrics(self):
         """The AR metrics of this customer (its whole commercial entity)."""

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..lib import ar_metrics
@@ -16,6 +16,7 @@ class CrmInvoicesArReport(models.Model):
     """
 
     _name = "crm.invoices.ar.report"
+    _inherit = "crm.invoices.ratio.mixin"
     _description = "Accounts Receivable Metrics"
     _auto = False
     _rec_name = "move_id"
@@ -79,8 +80,7 @@ class CrmInvoicesArReport(models.Model):
         help="Paid on time / invoices due.",
     )
 
-    #: Ratio measures: aggregate = numerator / denominator x factor over the group.
-    _RATIOS = {
+    _ratio_measures = {
         "dso": ("amount_residual", "credit_sales_window", ar_metrics.DSO_WINDOW_DAYS),
         "on_time_rate": ("paid_on_time_count", "due_count", 100),
     }
@@ -174,16 +174,3 @@ class CrmInvoicesArReport(models.Model):
             is_due=is_due,
             on_time=on_time,
         )
-
-    @api.model
-    def _read_group_select(self, aggregate_spec, query):
-        fname = aggregate_spec.split(":", 1)[0]
-        if fname in self._RATIOS:
-            numerator, denominator, factor = self._RATIOS[fname]
-            return SQL(
-                "(SUM(%s)::float * %s / NULLIF(SUM(%s), 0))",
-                self._field_to_sql(self._table, numerator, query),
-                factor,
-                self._field_to_sql(self._table, denominator, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)

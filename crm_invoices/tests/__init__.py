@@ -4,6 +4,7 @@ from . import test_bulk_actions
 from . import test_controllers
 from . import test_invoice_status
 from . import test_overdue_job
+from . import test_reminders
 from . import test_romanian
 from . import test_sale_invoice
 from . import test_tour

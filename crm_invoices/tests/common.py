@@ -15,6 +15,8 @@ class CrmInvoicesCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The test user works as an AR manager of the Invoices app.
+        cls.env.user.groups_id += cls.env.ref("crm_invoices.group_crm_invoices_manager")
         cls.customer = cls.env["res.partner"].create(
             {"name": "Carpați Distribuție SRL", "email": "ar@carpati.example.com"}
         )

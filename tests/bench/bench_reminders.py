@@ -1,0 +1,132 @@
+"""Benchmark the payment reminder job over 100,000 open invoices.
+
+Run it like ``bench_invoices.py`` (same database, same seeding):
+
+    python tests/bench/bench_reminders.py --invoices 100000 -- -c ~/odoo.conf
+
+Every case runs in one transaction that is rolled back: the job's batch
+commits are switched off the way Odoo's test mode does it (the ``testing``
+flag of the thread), so the database is left as it was.  Printed: the job's
+time and query count when no reminder is due, when 100 and 200 are due among
+100,000 open invoices, and when 200 are due among 1,000; the queries per
+email; the selection's query count against the number of open invoices.
+"""
+
+import argparse
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--database", default="crm_invoices_bench")
+    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
+    return parser.parse_args()
+
+
+def prepare(env, open_count, due_count, today):
+    """``open_count`` bench invoices open and 3 days late (no level due yet),
+    ``due_count`` of them 8 days late (the first level due); the others paid."""
+    cr = env.cr
+    cr.execute("DELETE FROM crm_invoices_reminder")
+    cr.execute(
+        """
+        WITH ranked AS (
+            SELECT id, row_number() OVER (ORDER BY id) AS n
+              FROM account_move WHERE name LIKE 'BENCH/%%'
+        )
+        UPDATE account_move move
+           SET payment_state = CASE WHEN ranked.n <= %(open)s
+                                    THEN 'not_paid' ELSE 'paid' END,
+               crm_status = CASE WHEN ranked.n <= %(open)s
+                                 THEN 'overdue' ELSE 'paid' END,
+               invoice_date_due = CASE WHEN ranked.n <= %(due)s THEN %(late)s::date
+                                       ELSE %(recent)s::date END
+          FROM ranked
+         WHERE ranked.id = move.id
+        """,
+        {
+            "open": open_count,
+            "due": due_count,
+            "late": today - timedelta(days=8),
+            "recent": today - timedelta(days=3),
+        },
+    )
+    env.invalidate_all()
+
+
+def run_job(env):
+    moves = env["account.move"]
+    start_queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    sent = moves._cron_crm_send_reminders()
+    return (
+        (time.perf_counter() - start) * 1000,
+        env.cr.sql_log_count - start_queries,
+        sent,
+    )
+
+
+def main():
+    args = parse_args()
+    from bench_invoices import ensure_database  # noqa: PLC0415
+    from seed import partners_for, seed_invoices  # noqa: PLC0415
+
+    import odoo  # noqa: PLC0415
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    odoo.tools.config.parse_config([*args.odoo_args, f"--addons-path={ROOT}"])
+    ensure_database(args)
+    registry = odoo.modules.registry.Registry(args.database)
+    today = date.today()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cr.execute("SELECT count(*) FROM account_move WHERE name LIKE 'BENCH/%%'")
+        have = cr.fetchone()[0]
+        if have < args.invoices:
+            print(f"Seeding {args.invoices - have:,} invoices ...", flush=True)
+            seed_invoices(env, args.invoices - have, partners_for(env), today=today)
+            cr.execute("ANALYZE account_move")
+        for partner in partners_for(env):
+            if not partner.email:
+                partner.email = f"ar-{partner.id}@bench.example.com"
+
+    threading.current_thread().testing = True  # no batch commit: all is rolled back
+    cases = [
+        (f"{args.invoices:,} open, 0 due", args.invoices, 0),
+        (f"{args.invoices:,} open, 100 due", args.invoices, 100),
+        (f"{args.invoices:,} open, 200 due", args.invoices, 200),
+        ("1,000 open, 200 due", 1000, 200),
+    ]
+    results = []
+    for label, open_count, due_count in cases:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tz": "UTC"})
+            prepare(env, open_count, due_count, today)
+            env["account.move"]._crm_reminders_due(today)  # warm the caches
+            ms, queries, sent = run_job(env)
+            results.append((label, ms, queries, sent))
+            cr.rollback()
+
+    print(
+        f"\nPayment reminder job (_cron_crm_send_reminders), {args.invoices:,} invoices"
+    )
+    for label, ms, queries, sent in results:
+        print(f"  {label:<26} {ms:9.1f} ms  {queries:6d} queries  {sent:4d} emails")
+    base = results[0][2]
+    per_mail = (results[2][2] - results[1][2]) / 100
+    print(f"  selection alone: {base} queries whatever the number of invoices")
+    print(f"  each email adds {per_mail:.1f} queries (rendering, posting, queueing)")
+    ratio = results[2][2] / results[3][2]
+    print(f"  queries, 100,000 open vs 1,000 open (200 emails each): x{ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
