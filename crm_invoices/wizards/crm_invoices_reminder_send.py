@@ -40,7 +40,7 @@ class CrmInvoicesReminderSend(models.TransientModel):
     def _plan(self):
         """``([(move_id, level_id, days_late)], {reason: invoices skipped})``."""
         self.ensure_one()
-        moves = self.move_ids
+        moves = self.move_ids._origin  # real ids, also while the form is being edited
         today = fields.Date.context_today(self)
         candidates = (
             {
@@ -81,6 +81,8 @@ class CrmInvoicesReminderSend(models.TransientModel):
             due = reminder_schedule.level_due(company_levels, days_late, sent)
             if due:
                 todo.append((move.id, due.id, days_late))
+            elif sent:
+                skip(self.env._("the level due was already sent: choose another"), move)
             else:
                 skip(self.env._("no level due yet: choose one to send it anyway"), move)
         return todo, skipped
