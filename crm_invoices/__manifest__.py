@@ -19,6 +19,7 @@
         "data/crm_invoices_reminder_level_data.xml",
         "views/crm_invoices_reminder_views.xml",
         "views/crm_invoices_reminder_level_views.xml",
+        "views/crm_invoices_api_token_views.xml",
         "views/account_move_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",

@@ -25,3 +25,7 @@ class CrmInvoicesRedirect(http.Controller):
     )
     def admin_invoice(self, invoice_id, **kwargs):
         return request.redirect(f"/odoo/crm-invoices/{invoice_id}")
+
+    @http.route("/admin/api/api_management", type="http", auth="user", methods=["GET"])
+    def admin_api_management(self, **kwargs):
+        return request.redirect("/odoo/crm-invoices-api-tokens")

@@ -55,6 +55,13 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
+    crm_client_note = fields.Text(
+        string="Note to Customer",
+        help="Shown to the customer with the invoice (Perfex 'client note').",
+    )
+    crm_admin_note = fields.Text(
+        string="Internal Note", help="For the staff only (Perfex 'admin note')."
+    )
     crm_no_reminders = fields.Boolean(
         string="No Reminders",
         copy=False,

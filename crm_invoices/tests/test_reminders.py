@@ -268,8 +268,11 @@ class TestReminders(CrmInvoicesCommon):
         self.assertEqual(not_yet_due.crm_reminder_ids.level_id, self.level_3)
         self.assertEqual(len(due_level_1.crm_reminder_ids), 2)
         with freeze_time(day(9)):
-            form = Form(self.env["crm.invoices.reminder.send"].with_context(
-                default_move_ids=due_level_1.ids))
+            form = Form(
+                self.env["crm.invoices.reminder.send"].with_context(
+                    default_move_ids=due_level_1.ids
+                )
+            )
             self.assertIn("the level due was already sent", form.summary)
         self.assertIn("this level was already sent", again["params"]["message"])
         self.assertEqual(len(not_yet_due.crm_reminder_ids), 1)

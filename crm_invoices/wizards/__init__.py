@@ -1,1 +1,2 @@
+from . import crm_invoices_api_token_show
 from . import crm_invoices_reminder_send

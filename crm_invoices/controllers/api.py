@@ -1,0 +1,309 @@
+"""The invoices REST API, compatible with Perfex CRM's ``authtoken`` API.
+
+Every answer is JSON.  A request that does not succeed writes nothing: the
+transaction is rolled back before the error is returned.
+"""
+
+import functools
+import hashlib
+import json
+import logging
+
+from psycopg2 import OperationalError
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from ..lib import api_payload, api_serialize, openapi
+from ..lib.api_payload import ValidationFailed
+from ..models.crm_invoices_api import ApiConflict
+from ..models.ir_http import ApiResponse
+
+_logger = logging.getLogger(__name__)
+
+#: Largest request body accepted (413 above).
+MAX_BODY_BYTES = 1024 * 1024
+
+ROUTE = {
+    "type": "http",
+    "auth": "crm_invoices_token",
+    "csrf": False,
+    "save_session": False,
+    "readonly": False,
+}
+
+
+def _json(data, status=200, headers=None):
+    return request.make_json_response(data, status=status, headers=headers)
+
+
+def _error(status, message, errors=None, headers=None):
+    request.env.cr.rollback()
+    return _json(api_serialize.error_json(message, errors), status, headers)
+
+
+def api_endpoint(func):
+    """Turn what can go wrong into the documented JSON errors, writing nothing."""
+
+    @functools.wraps(func)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return func(self, *args, **kwargs)
+        except ApiResponse as answer:
+            return _error(answer.code, answer.message, answer.errors, answer.headers)
+        except ValidationFailed as failure:
+            return _error(422, failure.message, failure.errors)
+        except ApiConflict as conflict:
+            return _error(409, str(conflict), {"state": str(conflict)})
+        except MissingError:
+            return _error(404, request.env._("No data were found"), {"id": "not found"})
+        except AccessError:
+            _logger.info("Invoices API: access denied", exc_info=True)
+            return _error(
+                403,
+                request.env._("You are not allowed to access this invoice"),
+                {"access": "denied by the token user's access rights"},
+            )
+        except UserError as error:  # Odoo refused it (ValidationError included)
+            return _error(422, str(error), {"odoo": str(error)})
+        except OperationalError:
+            raise  # concurrency: Odoo retries the whole request
+        except Exception:
+            _logger.exception("Invoices API: unexpected error")
+            return _error(
+                500, request.env._("Internal error"), {"server": "unexpected"}
+            )
+
+    return wrapper
+
+
+class InvoicesApi(http.Controller):
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+
+    def _token(self):
+        token_id = request.env.context.get("crm_invoices_token_id")
+        return request.env["crm.invoices.api.token"].sudo().browse(token_id)
+
+    def _require(self, scope):
+        if not self._token().has_scope(scope):
+            raise ApiResponse(
+                403,
+                request.env._("This token may not %(scope)s invoices", scope=scope),
+                {"scope": f"'{scope}' scope required"},
+            )
+
+    def _method_not_allowed(self, allowed):
+        raise ApiResponse(
+            405,
+            request.env._(
+                "Method %(method)s not allowed", method=request.httprequest.method
+            ),
+            {"method": "allowed: " + ", ".join(allowed)},
+            headers={"Allow": ", ".join(allowed)},
+        )
+
+    def _body(self):
+        """The request body as a dict, from JSON or form data."""
+        httprequest = request.httprequest
+        length = httprequest.content_length
+        if length is not None and length > MAX_BODY_BYTES:
+            raise ApiResponse(
+                413,
+                request.env._("Request body too large"),
+                {"body": f"at most {MAX_BODY_BYTES} bytes"},
+            )
+        mimetype = httprequest.mimetype or ""
+        if mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            return api_payload.parse_form(httprequest.form.items(multi=True))
+        raw = httprequest.get_data(cache=True)
+        if len(raw) > MAX_BODY_BYTES:
+            raise ApiResponse(
+                413,
+                request.env._("Request body too large"),
+                {"body": f"at most {MAX_BODY_BYTES} bytes"},
+            )
+        if not raw.strip():
+            return {}
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValidationFailed({"body": f"invalid JSON: {error}"[:200]}) from error
+
+    def _invoice(self, invoice_id):
+        api = request.env["crm.invoices.api"]
+        invoice = api._get(invoice_id)
+        if invoice:
+            return invoice
+        if api.sudo()._get(invoice_id):
+            raise ApiResponse(
+                403,
+                request.env._("You are not allowed to access this invoice"),
+                {"id": f"invoice {invoice_id} is not visible to the token's user"},
+            )
+        raise ApiResponse(
+            404, request.env._("No data were found"), {"id": f"no invoice {invoice_id}"}
+        )
+
+    def _one(self, invoice):
+        api = request.env["crm.invoices.api"]
+        [values] = api._values(invoice)
+        return api_serialize.invoice_json(
+            values,
+            items=api._item_values(invoice),
+            payments=api._payment_values(invoice),
+        )
+
+    def _rows(self, invoices):
+        return [
+            api_serialize.invoice_json(values)
+            for values in request.env["crm.invoices.api"]._values(invoices)
+        ]
+
+    # ------------------------------------------------------------------
+    # endpoints
+    # ------------------------------------------------------------------
+
+    @http.route("/api/invoices", **ROUTE)
+    @api_endpoint
+    def invoices(self, **kwargs):
+        method = request.httprequest.method
+        if method == "GET":
+            return self._list()
+        if method == "POST":
+            return self._create()
+        return self._method_not_allowed(["GET", "POST"])
+
+    def _list(self):
+        self._require("read")
+        query = api_payload.parse_list_query(request.httprequest.args)
+        invoices, total = request.env["crm.invoices.api"]._list(query)
+        rows = self._rows(invoices)
+        if query["paged"]:
+            meta = api_payload.page_meta(query["page"], query["per_page"], total)
+            return _json({"data": rows, "meta": meta})
+        if not rows:
+            raise ApiResponse(404, request.env._("No data were found"), {})
+        return _json(rows)
+
+    def _create(self):
+        self._require("create")
+        body = self._body()
+        payload = api_payload.normalize_invoice(body)
+        key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()
+        claim = None
+        if key:
+            if len(key) > 255:
+                raise ValidationFailed({"Idempotency-Key": "at most 255 characters"})
+            digest = hashlib.sha256(
+                json.dumps(body, sort_keys=True, default=str).encode()
+            ).hexdigest()
+            outcome, claim = (
+                request.env["crm.invoices.api.idempotency"]
+                .sudo()
+                ._crm_claim(self._token(), key, digest)
+            )
+            if outcome == "conflict":
+                raise ValidationFailed(
+                    {"Idempotency-Key": "already used with another request body"}
+                )
+            if outcome == "replay":
+                status, answer = claim
+                return _json(answer, status, [("Idempotent-Replayed", "true")])
+        invoice = request.env["crm.invoices.api"]._create(payload)
+        answer = api_serialize.success_json(
+            request.env._("Invoice Added Successfully"),
+            id=invoice.id,
+            invoice=self._one(invoice),
+        )
+        if claim is not None:
+            claim._crm_store(200, answer)
+        return _json(answer)
+
+    @http.route("/api/invoices/<int:invoice_id>", **ROUTE)
+    @api_endpoint
+    def invoice(self, invoice_id, **kwargs):
+        method = request.httprequest.method
+        if method == "GET":
+            self._require("read")
+            return _json(self._one(self._invoice(invoice_id)))
+        if method == "PUT":
+            return self._update(invoice_id)
+        if method == "DELETE":
+            return self._delete(invoice_id)
+        return self._method_not_allowed(["GET", "PUT", "DELETE"])
+
+    def _update(self, invoice_id):
+        self._require("update")
+        invoice = self._invoice(invoice_id)
+        payload = api_payload.normalize_invoice(self._body(), update=True)
+        request.env["crm.invoices.api"]._update(invoice, payload)
+        return _json(
+            api_serialize.success_json(
+                request.env._("Invoice Updated Successfully"),
+                id=invoice.id,
+                invoice=self._one(invoice),
+            )
+        )
+
+    @http.route("/api/delete/invoices/<int:invoice_id>", **ROUTE)
+    @api_endpoint
+    def delete_invoice(self, invoice_id, **kwargs):
+        if request.httprequest.method != "DELETE":
+            return self._method_not_allowed(["DELETE"])
+        return self._delete(invoice_id)
+
+    def _delete(self, invoice_id):
+        self._require("delete")
+        invoice = self._invoice(invoice_id)
+        name = invoice.name
+        done = request.env["crm.invoices.api"]._delete(invoice)
+        message = (
+            request.env._("Invoice Deleted Successfully")
+            if done == "deleted"
+            else request.env._(
+                "Invoice %(name)s Cancelled: posted invoices are never deleted",
+                name=name,
+            )
+        )
+        return _json(api_serialize.success_json(message, id=invoice_id, action=done))
+
+    @http.route("/api/invoices/search/<path:keyword>", **ROUTE)
+    @api_endpoint
+    def search(self, keyword, **kwargs):
+        if request.httprequest.method != "GET":
+            return self._method_not_allowed(["GET"])
+        self._require("read")
+        invoices = request.env["crm.invoices.api"]._search_keyword(keyword)
+        if not invoices:
+            raise ApiResponse(404, request.env._("No data were found"), {})
+        return _json(self._rows(invoices))
+
+    @http.route(
+        "/api/openapi.json",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
+    def openapi_document(self, **kwargs):
+        base_url = request.httprequest.host_url.rstrip("/")
+        return _json(openapi.document(base_url))
+
+    @http.route(
+        ["/api", "/api/<path:rest>"],
+        type="http",
+        auth="none",
+        csrf=False,
+        save_session=False,
+    )
+    def not_found(self, rest=None, **kwargs):
+        return _json(
+            api_serialize.error_json(
+                "No data were found", {"path": "unknown endpoint"}
+            ),
+            status=404,
+        )

@@ -1,0 +1,539 @@
+"""Requests of the invoices API: from JSON or form data to one canonical dict.
+
+Perfex-style clients post PHP form fields (``newitems[0][taxname][]``); newer
+clients post JSON.  Both end up as the same canonical payload, validated here,
+without a database: a bad request raises :class:`ValidationFailed` naming each
+field, and nothing else is ever raised for any input.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+MAX_ITEMS = 500
+MAX_TEXT = 10_000
+MAX_SHORT = 255
+
+DISCOUNT_TYPES = ("", "before_tax", "after_tax")
+
+_KEY_PART = re.compile(r"\[([^\[\]]*)\]")
+_TAX = re.compile(r"^\s*(?P<name>[^|]+?)\s*\|\s*(?P<rate>-?\d+(?:\.\d+)?)\s*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+
+
+class ValidationFailed(Exception):
+    """Bad input: ``errors`` maps each offending field to a message."""
+
+    def __init__(self, errors, message="Validation failed"):
+        super().__init__(message)
+        self.errors = dict(errors)
+        self.message = message
+
+
+# ---------------------------------------------------------------- form data
+
+
+def parse_form(pairs):
+    """PHP-style form fields to nested dicts and lists.
+
+    ``[("newitems[0][qty]", "2"), ("newitems[0][taxname][]", "TVA|19")]`` gives
+    ``{"newitems": {"0": {"qty": "2", "taxname": ["TVA|19"]}}}``.  A key that
+    is both a value and a container keeps the first meaning it got.
+    """
+    result = {}
+    for raw_key, value in pairs:
+        key = str(raw_key)
+        head, _sep, rest = key.partition("[")
+        parts = [head] + (_KEY_PART.findall("[" + rest) if rest else [])
+        if not head:
+            continue
+        node = result
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            following = None if last else parts[index + 1]
+            if last:
+                if isinstance(node, list):
+                    if part == "":
+                        node.append(value)
+                elif part != "" and part not in node:
+                    node[part] = value
+                break
+            if part == "":  # "x[]" followed by more: append a new container
+                if not isinstance(node, list):
+                    break
+                child = [] if following == "" else {}
+                node.append(child)
+                node = child
+                continue
+            if not isinstance(node, dict):
+                break
+            existing = node.get(part)
+            if existing is None:
+                existing = [] if following == "" else {}
+                node[part] = existing
+            if not isinstance(existing, dict | list):
+                break
+            node = existing
+    return result
+
+
+# ---------------------------------------------------------------- scalars
+
+
+def _text(value, field, errors, limit=MAX_TEXT, required=False):
+    if value is None or value == "":
+        if required:
+            errors[field] = "is required"
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        errors[field] = "must be text"
+        return None
+    text = str(value)
+    if len(text) > limit:
+        errors[field] = f"is longer than {limit} characters"
+        return None
+    return text
+
+
+def _int(value, field, errors, minimum=None, required=False):
+    if value is None or value == "":
+        if required:
+            errors[field] = "is required"
+        return None
+    if isinstance(value, bool):
+        errors[field] = "must be a whole number"
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", value):
+        value = int(value)
+    if not isinstance(value, int) or abs(value) > 2**62:
+        errors[field] = "must be a whole number"
+        return None
+    if minimum is not None and value < minimum:
+        errors[field] = f"must be at least {minimum}"
+        return None
+    return value
+
+
+def _decimal(value, field, errors, minimum=None, maximum=None, required=False):
+    if value is None or value == "":
+        if required:
+            errors[field] = "is required"
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        errors[field] = "must be a number"
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors[field] = "must be a number"
+        return None
+    if not number.is_finite() or abs(number) > Decimal("1e15"):
+        errors[field] = "must be a finite number"
+        return None
+    if minimum is not None and number < minimum:
+        errors[field] = f"must not be below {minimum}"
+        return None
+    if maximum is not None and number > maximum:
+        errors[field] = f"must not be above {maximum}"
+        return None
+    return number
+
+
+def _date(value, field, errors, required=False):
+    if value is None or value == "":
+        if required:
+            errors[field] = "is required"
+        return None
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        errors[field] = "must be a date YYYY-MM-DD"
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors[field] = "is not a valid date"
+        return None
+
+
+def _bool(value, field, errors):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("0", "1", "true", "false"):
+        return value.strip().lower() in ("1", "true")
+    errors[field] = "must be 0 or 1"
+    return None
+
+
+def _currency(value, field, errors):
+    """A currency id (int) or an ISO 4217 code (upper case str)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and _ISO_CURRENCY.match(value.strip()):
+        return value.strip().upper()
+    return _int(value, field, errors, minimum=1)
+
+
+def parse_tax(value):
+    """``"TVA|19.00"`` → ``("TVA", Decimal("19.00"))``; ``None`` when malformed."""
+    if not isinstance(value, str):
+        return None
+    match = _TAX.match(value)
+    if not match:
+        return None
+    try:
+        return match["name"], Decimal(match["rate"])
+    except InvalidOperation:  # pragma: no cover - the pattern only lets digits in
+        return None
+
+
+# ---------------------------------------------------------------- items
+
+
+def _as_list(value):
+    """Form data gives ``{"0": {...}}``, JSON gives ``[{...}]``: both to a list
+    of (key, item) in key order."""
+    if isinstance(value, list):
+        return [(str(index), item) for index, item in enumerate(value)]
+    if isinstance(value, dict):
+
+        def order(key):
+            return (0, int(key)) if str(key).isdigit() else (1, str(key))
+
+        return [(str(key), value[key]) for key in sorted(value, key=order)]
+    return None
+
+
+def _item(raw, prefix, errors, partial=False):
+    if not isinstance(raw, dict):
+        errors[prefix] = "must be an object"
+        return None
+    item = {}
+    description = _text(
+        raw.get("description"),
+        f"{prefix}[description]",
+        errors,
+        MAX_SHORT,
+        required=not partial,
+    )
+    if description is not None:
+        item["description"] = description
+    long_description = _text(
+        raw.get("long_description"), f"{prefix}[long_description]", errors
+    )
+    if long_description is not None:
+        item["long_description"] = long_description
+    qty = _decimal(raw.get("qty"), f"{prefix}[qty]", errors, required=not partial)
+    if qty is not None:
+        if qty < 0:
+            errors[f"{prefix}[qty]"] = "must not be negative"
+        else:
+            item["qty"] = qty
+    rate = _decimal(raw.get("rate"), f"{prefix}[rate]", errors, required=not partial)
+    if rate is not None:
+        item["rate"] = rate
+    unit = _text(raw.get("unit"), f"{prefix}[unit]", errors, MAX_SHORT)
+    if unit is not None:
+        item["unit"] = unit
+    order = _int(raw.get("order", raw.get("item_order")), f"{prefix}[order]", errors)
+    if order is not None:
+        item["order"] = order
+    if "taxname" in raw:
+        taxes = raw["taxname"]
+        if taxes in (None, ""):
+            taxes = []
+        if isinstance(taxes, str):
+            taxes = [taxes]
+        if isinstance(taxes, dict):
+            taxes = [taxes[key] for key in sorted(taxes, key=str)]
+        if not isinstance(taxes, list):
+            errors[f"{prefix}[taxname]"] = 'must be a list of "NAME|RATE"'
+        else:
+            parsed = []
+            for tax in taxes:
+                pair = parse_tax(tax)
+                if pair is None:
+                    errors[f"{prefix}[taxname]"] = (
+                        f'{str(tax)[:50]!r} is not a tax "NAME|RATE", e.g. "TVA|19.00"'
+                    )
+                    break
+                parsed.append(pair)
+            else:
+                item["taxes"] = parsed
+    return item
+
+
+# ---------------------------------------------------------------- invoice
+
+HEADER_TEXT = {
+    "clientnote": "clientnote",
+    "adminnote": "adminnote",
+    "terms": "terms",
+}
+BILLING = ("billing_street", "billing_city", "billing_state", "billing_zip")
+
+
+def normalize_invoice(data, update=False):
+    """Validate a request body; return the canonical payload.
+
+    :param data: the body, from JSON or :func:`parse_form`.
+    :param update: a PUT: nothing is required, ``items`` and
+        ``removed_items`` are allowed.
+    :raises ValidationFailed: with every field in error.
+    """
+    if not isinstance(data, dict):
+        raise ValidationFailed({"body": "must be a JSON object or form fields"})
+    errors = {}
+    payload = {}
+    _header(data, update, payload, errors)
+    _options(data, payload, errors)
+    new_items = _new_items(data.get("newitems"), errors)
+    if new_items:
+        payload["newitems"] = new_items
+    elif not update:
+        errors.setdefault("newitems", "at least one item is required")
+    if update:
+        changed = _changed_items(data.get("items"), errors)
+        if changed:
+            payload["items"] = changed
+        removed = _removed_items(data.get("removed_items"), errors)
+        if removed:
+            payload["removed_items"] = removed
+    if errors:
+        raise ValidationFailed(errors)
+    return payload
+
+
+def _header(data, update, payload, errors):
+    """Customer, number, dates, currency, notes and billing address."""
+    required = not update
+    clientid = _int(
+        data.get("clientid"), "clientid", errors, minimum=1, required=required
+    )
+    if clientid is not None:
+        payload["clientid"] = clientid
+    if data.get("number") not in (None, ""):
+        number = _text(data["number"], "number", errors, 64)
+        if number is not None:
+            payload["number"] = number
+    invoice_date = _date(data.get("date"), "date", errors, required=required)
+    if invoice_date is not None:
+        payload["date"] = invoice_date
+    due_date = _date(data.get("duedate"), "duedate", errors)
+    if due_date is not None:
+        payload["duedate"] = due_date
+    if invoice_date and due_date and due_date < invoice_date:
+        errors["duedate"] = "must not be before the invoice date"
+    currency = _currency(data.get("currency"), "currency", errors)
+    if currency is not None:
+        payload["currency"] = currency
+    for key in HEADER_TEXT:
+        value = _text(data.get(key), key, errors)
+        if value is not None or (update and key in data):
+            payload[key] = value or ""
+    for key in BILLING:
+        value = _text(data.get(key), key, errors, MAX_SHORT)
+        if value is not None:
+            payload[key] = value
+    country = data.get("billing_country")
+    if country not in (None, ""):
+        if isinstance(country, str) and re.fullmatch(r"[A-Za-z]{2}", country.strip()):
+            payload["billing_country"] = country.strip().upper()
+        else:
+            checked = _int(country, "billing_country", errors, minimum=1)
+            if checked is not None:
+                payload["billing_country"] = checked
+
+
+def _options(data, payload, errors):
+    """Sale agent, discount, flags and the totals the client expects."""
+    if data.get("sale_agent") not in (None, ""):
+        agent = _int(data["sale_agent"], "sale_agent", errors, minimum=0)
+        if agent is not None:
+            payload["sale_agent"] = agent
+    discount_type = data.get("discount_type")
+    if discount_type is not None:
+        if discount_type not in DISCOUNT_TYPES:
+            errors["discount_type"] = "must be before_tax or after_tax"
+        else:
+            payload["discount_type"] = discount_type
+    percent = _decimal(
+        data.get("discount_percent"), "discount_percent", errors, minimum=0, maximum=100
+    )
+    if percent is not None:
+        payload["discount_percent"] = percent
+    for flag in ("cancel_overdue_reminders", "save_as_draft", "sent"):
+        value = _bool(data.get(flag), flag, errors)
+        if value is not None:
+            payload[flag] = value
+    for key in ("subtotal", "total"):
+        value = _decimal(data.get(key), key, errors)
+        if value is not None:
+            payload[key] = value
+
+
+def _new_items(raw, errors):
+    if raw in (None, "", [], {}):
+        return []
+    listed = _as_list(raw)
+    if listed is None:
+        errors["newitems"] = "must be a list of items"
+        return []
+    if len(listed) > MAX_ITEMS:
+        errors["newitems"] = f"has more than {MAX_ITEMS} items"
+        return []
+    items = []
+    for key, item_raw in listed:
+        item = _item(item_raw, f"newitems[{key}]", errors)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _changed_items(raw, errors):
+    """``{item id: changes}`` from form data or a JSON list with ids."""
+    if raw in (None, "", [], {}):
+        return {}
+    if isinstance(raw, list):
+        pairs = []
+        for index, entry in enumerate(raw):
+            if not isinstance(entry, dict) or "id" not in entry:
+                errors[f"items[{index}]"] = "must be an object with an id"
+                continue
+            pairs.append((entry["id"], entry))
+    elif isinstance(raw, dict):
+        pairs = list(raw.items())
+    else:
+        errors["items"] = "must map item ids to changes"
+        return {}
+    changed = {}
+    for key, entry in pairs:
+        item_id = _int(key, f"items[{key}]", errors, minimum=1)
+        if item_id is None:
+            continue
+        item = _item(entry, f"items[{key}]", errors, partial=True)
+        if item is not None:
+            changed[item_id] = item
+    return changed
+
+
+def _removed_items(raw, errors):
+    if raw in (None, "", [], {}):
+        return []
+    listed = [("0", raw)] if isinstance(raw, str | int) else _as_list(raw)
+    if listed is None:
+        errors["removed_items"] = "must be a list of item ids"
+        return []
+    ids = []
+    for key, value in listed:
+        item_id = _int(value, f"removed_items[{key}]", errors, minimum=1)
+        if item_id is not None:
+            ids.append(item_id)
+    return ids
+
+
+# ---------------------------------------------------------------- listing
+
+
+SORTABLE = {
+    "id": "id",
+    "date": "invoice_date",
+    "duedate": "invoice_date_due",
+    "number": "name",
+    "total": "amount_total",
+    "status": "crm_status",
+    "clientid": "commercial_partner_id",
+}
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 25
+
+
+def parse_list_query(args):
+    """Query string of ``GET /api/invoices`` to paging, order and filters.
+
+    :return: dict with ``paged`` (bool), ``page``, ``per_page``, ``order``
+        (an Odoo order string) and ``filters`` (canonical values).
+    :raises ValidationFailed: naming each bad parameter.
+    """
+    errors = {}
+    page_raw = args.get("nr_page", args.get("page"))
+    per_page_raw = args.get("per_page")
+    paged = page_raw not in (None, "") or per_page_raw not in (None, "")
+    page = _int(page_raw, "page", errors, minimum=1) or 1
+    per_page = DEFAULT_PER_PAGE
+    if per_page_raw not in (None, ""):
+        value = _int(per_page_raw, "per_page", errors)
+        if value is not None and not 1 <= value <= MAX_PER_PAGE:
+            errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
+        elif value is not None:
+            per_page = value
+    order = "invoice_date desc, id desc"
+    sort = args.get("sort")
+    if sort not in (None, ""):
+        terms = []
+        for term in str(sort).split(","):
+            term = term.strip()
+            descending = term.startswith("-")
+            name = term.lstrip("-+")
+            if name not in SORTABLE:
+                errors["sort"] = (
+                    f"unknown sort field {name[:30]!r}: one of " + ", ".join(SORTABLE)
+                )
+                break
+            terms.append(f"{SORTABLE[name]} {'desc' if descending else 'asc'}")
+        if terms:
+            order = ", ".join(terms + ["id desc"])
+    filters = {}
+    status = args.get("status")
+    if status not in (None, ""):
+        filters["status"] = status
+    clientid = _int(args.get("clientid"), "clientid", errors, minimum=1)
+    if clientid:
+        filters["clientid"] = clientid
+    date_from = _date(args.get("date_from"), "date_from", errors)
+    date_to = _date(args.get("date_to"), "date_to", errors)
+    if date_from:
+        filters["date_from"] = date_from
+    if date_to:
+        filters["date_to"] = date_to
+    if date_from and date_to and date_to < date_from:
+        errors["date_to"] = "must not be before date_from"
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "paged": paged,
+        "page": page,
+        "per_page": per_page,
+        "order": order,
+        "filters": filters,
+    }
+
+
+def page_meta(page, per_page, total):
+    total_pages = (total + per_page - 1) // per_page if total else 0
+    return {
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "total_pages": total_pages,
+        "has_more": page < total_pages,
+    }
+
+
+def parse_number_keyword(keyword):
+    """What an invoice number search means: ``(prefix, number)``.
+
+    ``"INV/2026/00012"`` → ``("INV/2026/", 12)``; ``"12"`` and ``"0012"`` →
+    ``(None, 12)``; ``"INV-000012"`` → ``("INV-", 12)``; text → ``(None, None)``.
+    """
+    text = (keyword or "").strip()
+    match = re.fullmatch(r"(?P<prefix>.*?[^\d]?)(?P<digits>\d{1,12})", text)
+    if not match:
+        return None, None
+    prefix = match["prefix"] or None
+    return prefix, int(match["digits"])
