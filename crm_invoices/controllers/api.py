@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 
-from psycopg2 import OperationalError
+from psycopg2 import DataError, OperationalError
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -69,6 +69,12 @@ def api_endpoint(func):
             return _error(422, str(error), {"odoo": str(error)})
         except OperationalError:
             raise  # concurrency: Odoo retries the whole request
+        except DataError as error:
+            return _error(
+                422,
+                request.env._("Invalid value"),
+                {"body": str(error).splitlines()[0][:200]},
+            )
         except Exception:
             _logger.exception("Invoices API: unexpected error")
             return _error(
@@ -134,6 +140,12 @@ class InvoicesApi(http.Controller):
 
     def _invoice(self, invoice_id):
         api = request.env["crm.invoices.api"]
+        if not 1 <= invoice_id <= api_payload.MAX_ID:
+            raise ApiResponse(
+                404,
+                request.env._("No data were found"),
+                {"id": f"no invoice {invoice_id}"},
+            )
         invoice = api._get(invoice_id)
         if invoice:
             return invoice
@@ -292,18 +304,3 @@ class InvoicesApi(http.Controller):
     def openapi_document(self, **kwargs):
         base_url = request.httprequest.host_url.rstrip("/")
         return _json(openapi.document(base_url))
-
-    @http.route(
-        ["/api", "/api/<path:rest>"],
-        type="http",
-        auth="none",
-        csrf=False,
-        save_session=False,
-    )
-    def not_found(self, rest=None, **kwargs):
-        return _json(
-            api_serialize.error_json(
-                "No data were found", {"path": "unknown endpoint"}
-            ),
-            status=404,
-        )

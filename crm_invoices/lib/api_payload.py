@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 MAX_ITEMS = 500
+#: Largest record id PostgreSQL's ``integer`` column holds.
+MAX_ID = 2**31 - 1
 MAX_TEXT = 10_000
 MAX_SHORT = 255
 
@@ -20,6 +22,7 @@ _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
 _TAX = re.compile(r"^\s*(?P<name>[^|]+?)\s*\|\s*(?P<rate>-?\d+(?:\.\d+)?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 class ValidationFailed(Exception):
@@ -96,7 +99,7 @@ def _text(value, field, errors, limit=MAX_TEXT, required=False):
     return text
 
 
-def _int(value, field, errors, minimum=None, required=False):
+def _int(value, field, errors, minimum=None, required=False, maximum=MAX_ID):
     if value is None or value == "":
         if required:
             errors[field] = "is required"
@@ -106,13 +109,16 @@ def _int(value, field, errors, minimum=None, required=False):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", value):
         value = int(value)
     if not isinstance(value, int) or abs(value) > 2**62:
         errors[field] = "must be a whole number"
         return None
     if minimum is not None and value < minimum:
         errors[field] = f"must be at least {minimum}"
+        return None
+    if maximum is not None and value > maximum:
+        errors[field] = f"must be at most {maximum}"
         return None
     return value
 
@@ -203,7 +209,8 @@ def _as_list(value):
     if isinstance(value, dict):
 
         def order(key):
-            return (0, int(key)) if str(key).isdigit() else (1, str(key))
+            text = str(key)
+            return (0, int(text)) if _DIGITS.fullmatch(text) else (1, text)
 
         return [(str(key), value[key]) for key in sorted(value, key=order)]
     return None
@@ -532,7 +539,7 @@ def parse_number_keyword(keyword):
     ``(None, 12)``; ``"INV-000012"`` → ``("INV-", 12)``; text → ``(None, None)``.
     """
     text = (keyword or "").strip()
-    match = re.fullmatch(r"(?P<prefix>.*?[^\d]?)(?P<digits>\d{1,12})", text)
+    match = re.fullmatch(r"(?P<prefix>.*?[^0-9]?)(?P<digits>[0-9]{1,12})", text)
     if not match:
         return None, None
     prefix = match["prefix"] or None

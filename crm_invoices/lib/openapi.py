@@ -293,7 +293,7 @@ ID_PARAMETER = {
     "name": "id",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer", "minimum": 1},
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
 }
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
+from odoo.tools.sql import create_index
 
 from ..lib import invoice_status as status_rules
 from ..lib import reminder_schedule
@@ -87,6 +88,18 @@ class AccountMove(models.Model):
         copy=False,
         help="Date of the payment that settled the invoice in full.",
     )
+
+    def init(self):
+        res = super().init()
+        # Lists and counts of customer invoices per company (the Invoices app,
+        # the REST API's paging) read this index only.
+        create_index(
+            self.env.cr,
+            "account_move_crm_type_company_idx",
+            self._table,
+            ["move_type", "company_id"],
+        )
+        return res
 
     @api.depends(
         "move_type",

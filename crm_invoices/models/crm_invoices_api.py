@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare, html2plaintext
 
 from ..lib import api_payload
 from ..lib import invoice_status as status_rules
@@ -133,72 +133,87 @@ class CrmInvoicesApi(models.AbstractModel):
 
     @api.model
     def _values(self, invoices):
-        """Plain values of ``invoices`` for the serializer, in a fixed number of
-        queries whatever their number (the ORM prefetches each relation once)."""
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        rows = []
-        for move in invoices:
-            partner = move.partner_id
-            currency = move.currency_id
-            portal_url = f"{base_url}/my/invoices/{move.id}"
-            if move.access_token:
-                portal_url += f"?access_token={move.access_token}"
-            rows.append(
-                {
-                    "id": move.id,
-                    "name": move.name if move.name and move.name != "/" else None,
-                    "sequence_prefix": move.sequence_prefix,
-                    "sequence_number": move.sequence_number,
-                    "clientid": move.commercial_partner_id.id,
-                    "partner_id": partner.id,
-                    "invoice_date": move.invoice_date,
-                    "invoice_date_due": move.invoice_date_due,
-                    "currency_id": currency.id,
-                    "currency_name": currency.name,
-                    "decimal_places": currency.decimal_places,
-                    "company_digits": move.company_currency_id.decimal_places,
-                    "amount_untaxed": move.amount_untaxed,
-                    "amount_tax": move.amount_tax,
-                    "amount_total": move.amount_total,
-                    "amount_residual": move.amount_residual,
-                    "amount_residual_signed": move.amount_residual_signed,
-                    "discount_percent": self._common_discount(move.invoice_line_ids),
-                    "crm_status": move.crm_status,
-                    "is_sent": move.is_move_sent,
-                    "date_sent": move.crm_date_sent,
-                    "clientnote": move.crm_client_note,
-                    "adminnote": move.crm_admin_note,
-                    "terms": move.narration and self._html_to_text(move.narration),
-                    "sale_agent": move.invoice_user_id.id,
-                    "no_reminders": move.crm_no_reminders,
-                    "billing_street": partner.street,
-                    "billing_city": partner.city,
-                    "billing_state": partner.state_id.name,
-                    "billing_zip": partner.zip,
-                    "billing_country": partner.country_id.id,
-                    "create_date": move.create_date,
-                    "portal_url": portal_url,
-                    "move_type": move.move_type,
-                    "state": move.state,
-                    "payment_state": move.payment_state,
-                    "company_id": move.company_id.id,
-                    "days_overdue": move.crm_days_overdue,
-                    "last_reminder": move.crm_last_reminder_level_id.name,
-                }
+        """Plain values of ``invoices`` for the serializer, in one query.
+
+        ``invoices`` come from a search under the user's record rules; their
+        columns, customer address, currency and last reminder are read
+        together (the ORM would spend most of the time in per-field access
+        for a page of 100).
+        """
+        if not invoices:
+            return []
+        invoices.flush_recordset()
+        self.env["res.partner"].flush_model(
+            ["street", "city", "zip", "state_id", "country_id"]
+        )
+        self.env["crm.invoices.reminder"].flush_model()
+        lang = self.env.lang or "en_US"
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT move.id, move.name, move.sequence_prefix, move.sequence_number,
+                       move.commercial_partner_id AS clientid,
+                       move.partner_id, move.invoice_date, move.invoice_date_due,
+                       move.currency_id, currency.name AS currency_name,
+                       currency.decimal_places,
+                       company_currency.decimal_places AS company_digits,
+                       move.amount_untaxed, move.amount_tax, move.amount_total,
+                       move.amount_residual, move.amount_residual_signed,
+                       move.crm_status, move.is_move_sent AS is_sent,
+                       move.crm_date_sent AS date_sent,
+                       move.crm_client_note AS clientnote,
+                       move.crm_admin_note AS adminnote,
+                       move.narration AS terms,
+                       move.invoice_user_id AS sale_agent,
+                       move.crm_no_reminders AS no_reminders,
+                       partner.street AS billing_street, partner.city AS billing_city,
+                       state.name AS billing_state,
+                       partner.zip AS billing_zip,
+                       partner.country_id AS billing_country,
+                       move.create_date, move.access_token, move.move_type,
+                       move.state, move.payment_state, move.company_id,
+                       COALESCE(level.name->>%(lang)s, level.name->>'en_US')
+                           AS last_reminder,
+                       COALESCE(discount.percent, 0) AS discount_percent
+                  FROM account_move move
+                  JOIN res_currency currency ON currency.id = move.currency_id
+                  JOIN res_company company ON company.id = move.company_id
+                  JOIN res_currency company_currency
+                       ON company_currency.id = company.currency_id
+             LEFT JOIN res_partner partner ON partner.id = move.partner_id
+             LEFT JOIN res_country_state state ON state.id = partner.state_id
+             LEFT JOIN crm_invoices_reminder_level level
+                       ON level.id = move.crm_last_reminder_level_id
+             LEFT JOIN LATERAL (
+                       SELECT CASE WHEN COUNT(DISTINCT line.discount) = 1
+                                   THEN MAX(line.discount) END AS percent
+                         FROM account_move_line line
+                        WHERE line.move_id = move.id
+                          AND line.display_type = 'product'
+                   ) discount ON TRUE
+                 WHERE move.id IN %(ids)s
+                """,
+                lang=lang,
+                ids=tuple(invoices.ids),
             )
-        return rows
-
-    @api.model
-    def _common_discount(self, lines):
-        """Perfex's invoice discount: the discount every item shares, else 0."""
-        discounts = {line.discount for line in lines if line.display_type == "product"}
-        return discounts.pop() if len(discounts) == 1 else 0.0
-
-    @api.model
-    def _html_to_text(self, html):
-        from odoo.tools import html2plaintext  # noqa: PLC0415
-
-        return html2plaintext(html or "")
+        )
+        by_id = {row["id"]: row for row in rows}
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        today = fields.Date.context_today(self)
+        values = []
+        for invoice_id in invoices.ids:
+            row = by_id[invoice_id]
+            if row["name"] == "/":
+                row["name"] = None
+            row["terms"] = row["terms"] and html2plaintext(row["terms"])
+            row["portal_url"] = f"{base_url}/my/invoices/{invoice_id}" + (
+                f"?access_token={row['access_token']}" if row["access_token"] else ""
+            )
+            row["days_overdue"] = status_rules.days_overdue(
+                row["crm_status"], row["invoice_date_due"], today
+            )
+            values.append(row)
+        return values
 
     @api.model
     def _item_values(self, invoice):

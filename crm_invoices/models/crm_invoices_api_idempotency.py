@@ -20,9 +20,10 @@ class CrmInvoicesApiIdempotency(models.Model):
     _description = "Invoices API Idempotency Key"
     _log_access = False
 
-    token_id = fields.Many2one(
-        "crm.invoices.api.token", required=True, ondelete="cascade", index=True
-    )
+    # An integer, not a Many2one: a foreign key would lock the token row in the
+    # request's transaction while the usage counters update it in their own
+    # (a serialization failure on every retry).
+    token_id = fields.Integer(required=True, index=True)
     key = fields.Char(required=True)
     request_hash = fields.Char(required=True)
     status_code = fields.Integer()

@@ -60,6 +60,26 @@ class IrHttp(models.AbstractModel):
             ),
         )
 
+    @classmethod
+    def _handle_error(cls, exception):
+        """Under /api/, every error is JSON: no route (404), wrong method
+        (405), or anything that escaped the endpoints."""
+        if not request.httprequest.path.startswith("/api/"):
+            return super()._handle_error(exception)
+        if isinstance(exception, ApiResponse):
+            return exception.get_response()
+        status = getattr(exception, "code", None)
+        if not isinstance(status, int) or not 400 <= status < 600:
+            status = 500
+        headers = {}
+        if status == 405 and getattr(exception, "valid_methods", None):
+            headers["Allow"] = ", ".join(exception.valid_methods)
+        messages = {404: "No data were found", 405: "Method not allowed"}
+        message = messages.get(status, "Internal error")
+        return ApiResponse(
+            status, message, {"request": message}, headers
+        ).get_response()
+
 
 class ApiResponse(HTTPException):
     """An API answer other than success, always JSON.

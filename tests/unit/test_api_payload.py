@@ -164,6 +164,20 @@ def test_update_json_items_list():
     assert "items[0]" in caught.value.errors
 
 
+def test_unicode_digit_keys_are_not_numbers():
+    # "³".isdigit() is True but int("³") fails: found by schemathesis.
+    with pytest.raises(ValidationFailed) as caught:
+        normalize_invoice(
+            {
+                "clientid": "٣",
+                "date": "2026-11-01",
+                "newitems": {"³": {"description": "A", "qty": 1, "rate": 1}, "2": "x"},
+            }
+        )
+    assert "clientid" in caught.value.errors
+    assert "newitems[2]" in caught.value.errors
+
+
 def test_body_must_be_an_object():
     with pytest.raises(ValidationFailed) as caught:
         normalize_invoice(["not", "an", "object"])
@@ -261,7 +275,13 @@ field_names = st.sampled_from(
         "clientnote",
     ]
 )
-bodies = st.dictionaries(field_names | st.text(max_size=10), json_values, max_size=8)
+unicode_digits = st.sampled_from(["³", "٣", "²", "१", "0", "12", "-1"])
+item_maps = st.dictionaries(
+    unicode_digits | st.text(max_size=4), json_values, max_size=4
+)
+bodies = st.dictionaries(
+    field_names | st.text(max_size=10), json_values | item_maps, max_size=8
+)
 
 
 @settings(max_examples=400)
