@@ -60,6 +60,17 @@ class TestAccess(CrmInvoicesCommon):
         )
 
     def test_ar_manager_configures(self):
+        menus = self._visible_menus(self.ar_manager)
+        for xmlid in (
+            "crm_invoices_reminder_level_menu",
+            "crm_invoices_api_token_menu",
+            "crm_invoices_reminder_report_menu",
+        ):
+            self.assertIn(self.env.ref(f"crm_invoices.{xmlid}").id, menus)
+        self.assertNotIn(
+            self.env.ref("crm_invoices.crm_invoices_api_token_menu").id,
+            self._visible_menus(self.ar_user),
+        )
         self.assertTrue(self.ar_manager.has_group("account.group_account_manager"))
         self.assertTrue(
             self.ar_manager.has_group("crm_invoices.group_crm_invoices_user")
