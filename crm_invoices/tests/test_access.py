@@ -82,6 +82,32 @@ class TestAccess(CrmInvoicesCommon):
             .has_access("create")
         )
 
+    def test_dialogs_open_for_their_users(self):
+        """The forms the users' buttons open load for them (an access rule on a
+        wizard model is only missed in the browser otherwise)."""
+        for user, model in (
+            (self.ar_user, "crm.invoices.reminder.send"),
+            (self.ar_manager, "crm.invoices.api.token.show"),
+            (self.ar_manager, "crm.invoices.api.token"),
+            (self.ar_manager, "crm.invoices.reminder.level"),
+        ):
+            with self.subTest(model=model):
+                views = self.env[model].with_user(user).get_views([(False, "form")])
+                self.assertIn("form", views["views"])
+        token = (
+            self.env["crm.invoices.api.token"]
+            .with_user(self.ar_manager)
+            .create({"name": "ui", "user_id": self.ar_user.id})
+        )
+        action = token.action_generate()
+        shown = (
+            self.env[action["res_model"]]
+            .with_user(self.ar_manager)
+            .with_context(action["context"])
+            .onchange({}, [], {"token": {}, "token_name": {}})
+        )
+        self.assertTrue(shown["value"]["token"].startswith("crmi_"))
+
     def test_other_users_do_not_see_the_app(self):
         self.assertNotIn(self.menu_root.id, self._visible_menus(self.internal))
         with self.assertRaises(AccessError):
