@@ -161,20 +161,11 @@ def main():
     ensure_database(args)
     registry = odoo.modules.registry.Registry(args.database)
 
-    from seed import partners_for, seed_invoices  # noqa: PLC0415
+    from seed import ensure_invoices  # noqa: PLC0415
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        cr.execute("SELECT count(*) FROM account_move WHERE name LIKE 'BENCH/%%'")
-        have = cr.fetchone()[0]
-        if have < args.invoices:
-            print(f"Seeding {args.invoices - have:,} invoices ...", flush=True)
-            _template, seconds = seed_invoices(
-                env, args.invoices - have, partners_for(env), today=date.today()
-            )
-            print(f"  seeded in {seconds:.0f} s (not a figure)")
-            cr.execute("ANALYZE account_move")
-            cr.execute("ANALYZE account_move_line")
+        ensure_invoices(env, args.invoices, today=date.today())
         cr.execute("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice'")
         total = cr.fetchone()[0]
 

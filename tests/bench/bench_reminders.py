@@ -77,7 +77,7 @@ def run_job(env):
 def main():
     args = parse_args()
     from bench_invoices import ensure_database  # noqa: PLC0415
-    from seed import partners_for, seed_invoices  # noqa: PLC0415
+    from seed import ensure_invoices, partners_for  # noqa: PLC0415
 
     import odoo  # noqa: PLC0415
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
@@ -88,12 +88,7 @@ def main():
     today = date.today()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        cr.execute("SELECT count(*) FROM account_move WHERE name LIKE 'BENCH/%%'")
-        have = cr.fetchone()[0]
-        if have < args.invoices:
-            print(f"Seeding {args.invoices - have:,} invoices ...", flush=True)
-            seed_invoices(env, args.invoices - have, partners_for(env), today=today)
-            cr.execute("ANALYZE account_move")
+        ensure_invoices(env, args.invoices, today=today)
         for partner in partners_for(env):
             if not partner.email:
                 partner.email = f"ar-{partner.id}@bench.example.com"

@@ -128,3 +128,19 @@ def partners_for(env, count=50):
             [{"name": f"Bench customer {i:03d}"} for i in range(len(existing), count)]
         )
     return existing[:count]
+
+
+def ensure_invoices(env, count, today=None):
+    """Seed bench invoices until there are ``count`` of them (ANALYZE after)."""
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM account_move WHERE name LIKE 'BENCH/%%'")
+    have = cr.fetchone()[0]
+    if have >= count:
+        return
+    print(f"Seeding {count - have:,} invoices ...", flush=True)
+    _template, seconds = seed_invoices(
+        env, count - have, partners_for(env), today=today
+    )
+    print(f"  seeded in {seconds:.0f} s (not a figure)")
+    cr.execute("ANALYZE account_move")
+    cr.execute("ANALYZE account_move_line")
