@@ -184,13 +184,15 @@ class CrmInvoicesApi(models.AbstractModel):
              LEFT JOIN res_country_state state ON state.id = partner.state_id
              LEFT JOIN crm_invoices_reminder_level level
                        ON level.id = move.crm_last_reminder_level_id
-             LEFT JOIN LATERAL (
-                       SELECT CASE WHEN COUNT(DISTINCT line.discount) = 1
+             LEFT JOIN (
+                       SELECT line.move_id,
+                              CASE WHEN COUNT(DISTINCT line.discount) = 1
                                    THEN MAX(line.discount) END AS percent
                          FROM account_move_line line
-                        WHERE line.move_id = move.id
+                        WHERE line.move_id IN %(ids)s
                           AND line.display_type = 'product'
-                   ) discount ON TRUE
+                     GROUP BY line.move_id
+                   ) discount ON discount.move_id = move.id
                  WHERE move.id IN %(ids)s
                 """,
                 lang=lang,
