@@ -84,10 +84,17 @@ def parse_form(pairs):
 # ---------------------------------------------------------------- scalars
 
 
+def _absent(value, field, errors, required):
+    """Whether no value was sent (``None`` or ``""``); an error if one is due."""
+    if value is not None and value != "":
+        return False
+    if required:
+        errors[field] = "is required"
+    return True
+
+
 def _text(value, field, errors, limit=MAX_TEXT, required=False):
-    if value is None or value == "":
-        if required:
-            errors[field] = "is required"
+    if _absent(value, field, errors, required):
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         errors[field] = "must be text"
@@ -100,9 +107,7 @@ def _text(value, field, errors, limit=MAX_TEXT, required=False):
 
 
 def _int(value, field, errors, minimum=None, required=False, maximum=MAX_ID):
-    if value is None or value == "":
-        if required:
-            errors[field] = "is required"
+    if _absent(value, field, errors, required):
         return None
     if isinstance(value, bool):
         errors[field] = "must be a whole number"
@@ -124,9 +129,7 @@ def _int(value, field, errors, minimum=None, required=False, maximum=MAX_ID):
 
 
 def _decimal(value, field, errors, minimum=None, maximum=None, required=False):
-    if value is None or value == "":
-        if required:
-            errors[field] = "is required"
+    if _absent(value, field, errors, required):
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         errors[field] = "must be a number"
@@ -149,9 +152,7 @@ def _decimal(value, field, errors, minimum=None, maximum=None, required=False):
 
 
 def _date(value, field, errors, required=False):
-    if value is None or value == "":
-        if required:
-            errors[field] = "is required"
+    if _absent(value, field, errors, required):
         return None
     if not isinstance(value, str) or not _DATE.match(value.strip()):
         errors[field] = "must be a date YYYY-MM-DD"

@@ -51,7 +51,7 @@ def invoice_json(values, items=None, payments=None):
         "discount_percent": money(values.get("discount_percent"), 2),
         "discount_type": "before_tax" if values.get("discount_percent") else "",
         "status": invoice_status.perfex_code(status),
-        "status_name": values.get("status_label") or labels.get(status, status),
+        "status_name": labels.get(status, status),
         "sent": 1 if values.get("is_sent") else 0,
         "datesend": _datetime(values.get("date_sent")),
         "clientnote": values.get("clientnote") or "",

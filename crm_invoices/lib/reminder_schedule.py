@@ -32,19 +32,3 @@ def level_due(levels, days_late, sent=()):
     if due.id in sent_ids or any(level.delay_days >= due.delay_days for level in sent):
         return None
     return due
-
-
-def validate_delays(delays):
-    """Delays of one company's levels: positive and all different.
-
-    :return: a list of problems, empty when the delays are fine.
-    """
-    problems = []
-    if any(delay <= 0 for delay in delays):
-        problems.append("delay must be at least one day")
-    seen = set()
-    for delay in delays:
-        if delay in seen:
-            problems.append(f"two levels with a delay of {delay} days")
-        seen.add(delay)
-    return problems

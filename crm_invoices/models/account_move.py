@@ -592,14 +592,20 @@ class AccountMove(models.Model):
         ]
 
     @api.model
-    def _crm_reminders_due(self, today):
-        """``[(move_id, level_id, days_late)]``: the reminder due now per invoice."""
-        levels = self.env["crm.invoices.reminder.level"].sudo().search([])
-        by_company = defaultdict(list)
-        for level in levels:
-            by_company[level.company_id.id].append(
+    def _crm_reminder_ladders(self, companies=None):
+        """``{company id: [Level]}``: the active reminder levels of each company."""
+        domain = [("company_id", "in", companies.ids)] if companies is not None else []
+        ladders = defaultdict(list)
+        for level in self.env["crm.invoices.reminder.level"].sudo().search(domain):
+            ladders[level.company_id.id].append(
                 reminder_schedule.Level(level.id, level.delay_days)
             )
+        return ladders
+
+    @api.model
+    def _crm_reminders_due(self, today):
+        """``[(move_id, level_id, days_late)]``: the reminder due now per invoice."""
+        by_company = self._crm_reminder_ladders()
         due = []
         for move_id, company_id, days_late, sent in self._crm_reminder_candidates(
             today

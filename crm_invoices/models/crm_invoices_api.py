@@ -1,8 +1,9 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare, html2plaintext
 
-from ..lib import api_payload
+from ..lib import api_payload, api_serialize
 from ..lib import invoice_status as status_rules
 from ..lib.api_payload import ValidationFailed
 
@@ -124,11 +125,10 @@ class CrmInvoicesApi(models.AbstractModel):
             if prefix and prefix.rstrip("-/ ").upper() not in ("", "#"):
                 by_number.append(("sequence_prefix", "ilike", prefix.rstrip("-/ ")))
             conditions.append(by_number)
-        domain = ["|"] * (len(conditions) - 1)
-        for condition in conditions:
-            domain += ["&"] * (len(condition) - 1) + condition
         return self._invoices().search(
-            self._base_domain() + domain, order="invoice_date desc, id desc", limit=200
+            expression.AND([self._base_domain(), expression.OR(conditions)]),
+            order="invoice_date desc, id desc",
+            limit=200,
         )
 
     @api.model
@@ -224,7 +224,7 @@ class CrmInvoicesApi(models.AbstractModel):
         )
         items = []
         for line in lines:
-            description, long_description = (line.name or "").partition("\n")[::2]
+            description, long_description = api_serialize.split_description(line.name)
             items.append(
                 {
                     "id": line.id,
@@ -597,7 +597,3 @@ class CrmInvoicesApi(models.AbstractModel):
                 )
         if errors:
             raise ValidationFailed(errors, message="Totals do not match")
-
-    @api.model
-    def _today(self):
-        return fields.Date.context_today(self)

@@ -50,9 +50,7 @@ class CrmInvoicesReminderSend(models.TransientModel):
             if moves
             else {}
         )
-        levels = self.env["crm.invoices.reminder.level"].search(
-            [("company_id", "in", moves.company_id.ids)]
-        )
+        ladders = moves._crm_reminder_ladders(moves.company_id)
         todo, skipped = [], {}
 
         def skip(reason, move):
@@ -73,12 +71,9 @@ class CrmInvoicesReminderSend(models.TransientModel):
                 else:
                     todo.append((move.id, self.level_id.id, days_late))
                 continue
-            company_levels = [
-                reminder_schedule.Level(level.id, level.delay_days)
-                for level in levels
-                if level.company_id == move.company_id
-            ]
-            due = reminder_schedule.level_due(company_levels, days_late, sent)
+            due = reminder_schedule.level_due(
+                ladders.get(move.company_id.id, ()), days_late, sent
+            )
             if due:
                 todo.append((move.id, due.id, days_late))
             elif sent:

@@ -7,7 +7,6 @@ from crm_invoices.lib.reminder_schedule import (
     Level,
     days_overdue,
     level_due,
-    validate_delays,
 )
 
 L1, L2, L3 = Level(1, 7), Level(2, 14), Level(3, 30)
@@ -65,12 +64,6 @@ def test_forty_days_ladder():
 def test_days_overdue():
     assert days_overdue(date(2026, 1, 1), date(2026, 1, 8)) == 7
     assert days_overdue(date(2026, 1, 8), date(2026, 1, 1)) == -7
-
-
-def test_validate_delays():
-    assert validate_delays([7, 14, 30]) == []
-    assert validate_delays([7, 7]) == ["two levels with a delay of 7 days"]
-    assert validate_delays([0]) == ["delay must be at least one day"]
 
 
 levels_strategy = st.lists(
