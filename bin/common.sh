@@ -1,0 +1,145 @@
+# Shared by bin/test and bin/serve (sourced, not run).
+# Needs ROOT (the repository) set by the caller.
+
+say() { printf '%s\n' "$*"; }
+banner() { printf '\n===== %s =====\n' "$*"; }
+
+find_python() {
+    for candidate in python3 python3.13 python3.12 python3.11 python3.10; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null 2>&1 &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1; }
+}
+
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# locate_odoo: sets ODOO (the executable), ODOO_PYTHON, ODOO_VERSION,
+# ODOO_ORIGIN and ODOO_EXTRA_ADDONS, installing Odoo into the cache when the
+# machine has none (tools/odoo_env.py).  On failure ODOO_MISSING holds the one
+# line that says why and how to fix it.
+locate_odoo() {
+    local python out err
+    ODOO_MISSING=""
+    python=$(find_python) || {
+        ODOO_MISSING="no Python 3.10+ to look for Odoo"
+        return 1
+    }
+    err=$(mktemp)
+    out=$("$python" "$ROOT/tools/odoo_env.py" locate 2> >(tee "$err" >&2))
+    local status=$?
+    wait
+    if [ $status != 0 ] || [ -z "$out" ]; then
+        ODOO_MISSING=$(tail -n 1 "$err")
+        rm -f "$err"
+        return 1
+    fi
+    rm -f "$err"
+    eval "$out"
+    ODOO=$ODOO_BIN
+    ODOO_EXTRA_ADDONS=$ODOO_ADDONS
+    say "Odoo $ODOO_VERSION: $ODOO (Python $ODOO_PYTHON), from $ODOO_ORIGIN"
+}
+
+# The addons path: the user's extra folders, a git checkout's addons, this
+# repository.
+addons_path() {
+    local path=$ROOT
+    [ -n "${ODOO_EXTRA_ADDONS:-}" ] && path="$ODOO_EXTRA_ADDONS,$path"
+    [ -n "${ODOO_ADDONS_PATH:-}" ] && path="$ODOO_ADDONS_PATH,$path"
+    echo "$path"
+}
+
+installable_addons() {
+    local addons=()
+    for manifest in "$ROOT"/*/__manifest__.py; do
+        [ -f "$manifest" ] || continue
+        python3 -c "import ast, sys; sys.exit(not ast.literal_eval(open(sys.argv[1]).read()).get('installable', True))" \
+            "$manifest" && addons+=("$(basename "$(dirname "$manifest")")")
+    done
+    local IFS=,
+    echo "${addons[*]}"
+}
+
+# start_postgres DIR: use the server of the PG* variables when one answers,
+# else run a cluster in DIR (created when missing: a throwaway one for the
+# tests, a lasting one for bin/serve).  Sets DB_ARGS (Odoo's options) and
+# PG_STARTED (the data folder of a cluster started here, to stop it).
+start_postgres() {
+    local dir=$1
+    PG_STARTED=""
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && command -v psql >/dev/null 2>&1 &&
+        psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+        DB_ARGS=()
+        [ -n "${PGHOST:-}" ] && DB_ARGS+=(--db_host "$PGHOST")
+        [ -n "${PGPORT:-}" ] && DB_ARGS+=(--db_port "$PGPORT")
+        [ -n "${PGUSER:-}" ] && DB_ARGS+=(--db_user "$PGUSER")
+        [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password "$PGPASSWORD")
+        say "PostgreSQL: the server of the PG* variables (${PGHOST:-local}:${PGPORT:-5432})"
+        return 0
+    fi
+    local pg_ctl
+    pg_ctl=$(command -v pg_ctl 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1)
+    PG_BIN=$(dirname "$(readlink -f "${pg_ctl:-/nonexistent}")")
+    if [ ! -x "$PG_BIN/initdb" ]; then
+        say "No PostgreSQL answers and no initdb was found to start one"
+        return 1
+    fi
+    if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+        say "Running as root without a postgres user: cannot start PostgreSQL"
+        return 1
+    fi
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        rm -rf "$dir/data"
+        as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/init.log" 2>&1 ||
+            as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >"$dir/init.log" 2>&1 || {
+            say "initdb failed:"
+            tail -n 5 "$dir/init.log"
+            return 1
+        }
+    fi
+    local port
+    port=$(free_port)
+    local options="-p $port -k $dir -c listen_addresses=''"
+    # A throwaway cluster may lose data on a crash; a lasting one may not.
+    [ "${2:-}" = throwaway ] && options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" start >/dev/null || {
+        say "PostgreSQL did not start:"
+        tail -n 5 "$dir/server.log"
+        return 1
+    }
+    PG_STARTED=$dir/data
+    "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qAtc \
+        "SELECT 1 FROM pg_roles WHERE rolname = 'crm_invoices'" | grep -q 1 ||
+        "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qc \
+            "CREATE ROLE crm_invoices LOGIN CREATEDB PASSWORD 'crm_invoices'" >/dev/null || return 1
+    DB_ARGS=(--db_host "$dir" --db_port "$port" --db_user crm_invoices --db_password crm_invoices)
+    say "PostgreSQL: a cluster in $dir (port $port)"
+}
+
+stop_postgres() {
+    [ -n "${PG_STARTED:-}" ] || return 0
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_STARTED" -m "${1:-fast}" stop >/dev/null 2>&1
+    PG_STARTED=""
+}
