@@ -1,6 +1,9 @@
 # Shared by bin/test and bin/serve (sourced, not run).
 # Needs ROOT (the repository) set by the caller.
 
+# runuser, initdb and friends live in sbin, which a minimal PATH may lack.
+PATH=$PATH:/usr/sbin:/sbin
+
 say() { printf '%s\n' "$*"; }
 banner() { printf '\n===== %s =====\n' "$*"; }
 
