@@ -10,12 +10,13 @@ import json
 import logging
 
 from psycopg2 import DataError, OperationalError
+from werkzeug.urls import url_encode
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..lib import api_payload, api_serialize, openapi
+from ..lib import api_payload, api_serialize
 from ..lib.api_payload import ValidationFailed
 from ..models.crm_invoices_api import ApiConflict
 from ..models.ir_http import ApiResponse
@@ -133,46 +134,30 @@ class InvoicesApi(http.Controller):
             )
         if not raw.strip():
             return {}
-        try:
-            return json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ValidationFailed({"body": f"invalid JSON: {error}"[:200]}) from error
+        return api_payload.parse_json(raw)
 
     def _invoice(self, invoice_id):
-        api = request.env["crm.invoices.api"]
-        if not 1 <= invoice_id <= api_payload.MAX_ID:
+        """The invoice ``invoice_id`` when the token's user may see it.
+
+        A missing invoice and one of another company answer the same 404:
+        ids cannot be enumerated.
+        """
+        invoice = None
+        if 1 <= invoice_id <= api_payload.MAX_ID:
+            invoice = request.env["crm.invoices.api"]._get(invoice_id)
+        if not invoice:
             raise ApiResponse(
                 404,
                 request.env._("No data were found"),
                 {"id": f"no invoice {invoice_id}"},
             )
-        invoice = api._get(invoice_id)
-        if invoice:
-            return invoice
-        if api.sudo()._get(invoice_id):
-            raise ApiResponse(
-                403,
-                request.env._("You are not allowed to access this invoice"),
-                {"id": f"invoice {invoice_id} is not visible to the token's user"},
-            )
-        raise ApiResponse(
-            404, request.env._("No data were found"), {"id": f"no invoice {invoice_id}"}
-        )
+        return invoice
 
     def _one(self, invoice):
-        api = request.env["crm.invoices.api"]
-        [values] = api._values(invoice)
-        return api_serialize.invoice_json(
-            values,
-            items=api._item_values(invoice),
-            payments=api._payment_values(invoice),
-        )
+        return request.env["crm.invoices.api"]._serialize(invoice, detail=True)[0]
 
     def _rows(self, invoices):
-        return [
-            api_serialize.invoice_json(values)
-            for values in request.env["crm.invoices.api"]._values(invoices)
-        ]
+        return request.env["crm.invoices.api"]._serialize(invoices)
 
     # ------------------------------------------------------------------
     # endpoints
@@ -190,15 +175,24 @@ class InvoicesApi(http.Controller):
 
     def _list(self):
         self._require("read")
-        query = api_payload.parse_list_query(request.httprequest.args)
-        invoices, total = request.env["crm.invoices.api"]._list(query)
+        args = request.httprequest.args
+        query = api_payload.parse_list_query(args)
+        api = request.env["crm.invoices.api"]
+        invoices, has_more, total = api._list(query)
         rows = self._rows(invoices)
         if query["paged"]:
-            meta = api_payload.page_meta(query["page"], query["per_page"], total)
+            meta = api_payload.page_meta(
+                query["page"], query["per_page"], has_more, total
+            )
             return _json({"data": rows, "meta": meta})
         if not rows:
             raise ApiResponse(404, request.env._("No data were found"), {})
-        return _json(rows)
+        headers = [("X-Total-Count", str(total))]
+        if has_more:
+            following = api_payload.next_page_args(args, api._crm_legacy_limit)
+            link = f"{request.httprequest.base_url}?{url_encode(following)}"
+            headers.append(("Link", f'<{link}>; rel="next"'))
+        return _json(rows, headers=headers)
 
     def _create(self):
         self._require("create")
@@ -288,6 +282,7 @@ class InvoicesApi(http.Controller):
         if request.httprequest.method != "GET":
             return self._method_not_allowed(["GET"])
         self._require("read")
+        keyword = api_payload.parse_search_keyword(keyword)
         invoices = request.env["crm.invoices.api"]._search_keyword(keyword)
         if not invoices:
             raise ApiResponse(404, request.env._("No data were found"), {})
@@ -296,11 +291,13 @@ class InvoicesApi(http.Controller):
     @http.route(
         "/api/openapi.json",
         type="http",
-        auth="none",
-        methods=["GET"],
+        auth="public",
         csrf=False,
         save_session=False,
+        readonly=True,
     )
+    @api_endpoint
     def openapi_document(self, **kwargs):
-        base_url = request.httprequest.host_url.rstrip("/")
-        return _json(openapi.document(base_url))
+        if request.httprequest.method != "GET":
+            return self._method_not_allowed(["GET"])
+        return _json(request.env["crm.invoices.api"].sudo()._openapi_document())

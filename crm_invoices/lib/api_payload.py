@@ -6,15 +6,24 @@ without a database: a bad request raises :class:`ValidationFailed` naming each
 field, and nothing else is ever raised for any input.
 """
 
+import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from . import invoice_status
 
 MAX_ITEMS = 500
 #: Largest record id PostgreSQL's ``integer`` column holds.
 MAX_ID = 2**31 - 1
 MAX_TEXT = 10_000
 MAX_SHORT = 255
+#: Deepest nesting of a JSON body (objects and arrays) and of form keys
+#: (``newitems[0][taxname][]`` is 4 levels).
+MAX_DEPTH = 8
+#: Dates the API accepts: anything else is a typo or an attack.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
 
 DISCOUNT_TYPES = ("", "before_tax", "after_tax")
 
@@ -23,6 +32,7 @@ _TAX = re.compile(r"^\s*(?P<name>[^|]+?)\s*\|\s*(?P<rate>-?\d+(?:\.\d+)?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DIGITS = re.compile(r"[0-9]{1,18}")
+_CODE = re.compile(r"\s*([0-9]{1,2})\s*")
 
 
 class ValidationFailed(Exception):
@@ -43,12 +53,21 @@ def parse_form(pairs):
     ``[("newitems[0][qty]", "2"), ("newitems[0][taxname][]", "TVA|19")]`` gives
     ``{"newitems": {"0": {"qty": "2", "taxname": ["TVA|19"]}}}``.  A key that
     is both a value and a container keeps the first meaning it got.
+    :raises ValidationFailed: for a name nested deeper than :data:`MAX_DEPTH`.
     """
     result = {}
     for raw_key, value in pairs:
         key = str(raw_key)
         head, _sep, rest = key.partition("[")
         parts = [head] + (_KEY_PART.findall("[" + rest) if rest else [])
+        if "\x00" in key:
+            raise ValidationFailed(
+                {"body": "a form field name contains a NUL character"}
+            )
+        if len(parts) > MAX_DEPTH:
+            raise ValidationFailed(
+                {key[:60]: f"form field names are nested at most {MAX_DEPTH} levels"}
+            )
         if not head:
             continue
         node = result
@@ -81,6 +100,46 @@ def parse_form(pairs):
     return result
 
 
+def parse_json(raw):
+    """A JSON request body (bytes) to Python values.
+
+    :raises ValidationFailed: for invalid JSON or nesting deeper than
+        :data:`MAX_DEPTH` (checked without recursion, so no input can
+        exhaust the stack).
+    """
+    try:
+        data = json.loads(raw)
+    except RecursionError as error:
+        raise ValidationFailed(
+            {"body": f"JSON is nested deeper than {MAX_DEPTH} levels"}
+        ) from error
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationFailed({"body": f"invalid JSON: {error}"[:200]}) from error
+    if depth(data) > MAX_DEPTH:
+        raise ValidationFailed(
+            {"body": f"JSON is nested deeper than {MAX_DEPTH} levels"}
+        )
+    return data
+
+
+def depth(value):
+    """Nesting depth of JSON values (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level) for child in node)
+    return deepest
+
+
 # ---------------------------------------------------------------- scalars
 
 
@@ -102,6 +161,9 @@ def _text(value, field, errors, limit=MAX_TEXT, required=False):
     text = str(value)
     if len(text) > limit:
         errors[field] = f"is longer than {limit} characters"
+        return None
+    if "\x00" in text:
+        errors[field] = "must not contain NUL characters"
         return None
     return text
 
@@ -158,10 +220,14 @@ def _date(value, field, errors, required=False):
         errors[field] = "must be a date YYYY-MM-DD"
         return None
     try:
-        return date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value.strip())
     except ValueError:
         errors[field] = "is not a valid date"
         return None
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        errors[field] = f"must be between {MIN_DATE} and {MAX_DATE}"
+        return None
+    return parsed
 
 
 def _bool(value, field, errors):
@@ -298,6 +364,8 @@ def normalize_invoice(data, update=False):
         raise ValidationFailed({"body": "must be a JSON object or form fields"})
     errors = {}
     payload = {}
+    if update:
+        _check_update_keys(data, errors)
     _header(data, update, payload, errors)
     _options(data, payload, errors)
     new_items = _new_items(data.get("newitems"), errors)
@@ -315,6 +383,56 @@ def normalize_invoice(data, update=False):
     if errors:
         raise ValidationFailed(errors)
     return payload
+
+
+#: What a PUT may send.
+UPDATABLE = {
+    "clientid",
+    "number",
+    "date",
+    "duedate",
+    "currency",
+    *HEADER_TEXT,
+    *BILLING,
+    "billing_country",
+    "sale_agent",
+    "discount_type",
+    "discount_percent",
+    "cancel_overdue_reminders",
+    "save_as_draft",
+    "sent",
+    "subtotal",
+    "total",
+    "newitems",
+    "items",
+    "removed_items",
+}
+#: Keys of an invoice's answer that no request changes.
+READ_ONLY = {
+    "id",
+    "prefix",
+    "formatted_number",
+    "currency_name",
+    "total_tax",
+    "total_left_to_pay",
+    "status",
+    "status_name",
+    "datesend",
+    "datecreated",
+    "odoo_id",
+    "portal_url",
+    "odoo",
+    "payments",
+}
+
+
+def _check_update_keys(data, errors):
+    """A PUT naming a field it cannot change is refused, not half applied."""
+    for key in data:
+        if key in UPDATABLE:
+            continue
+        name = str(key)[:60]
+        errors[name] = "is read-only" if key in READ_ONLY else "unknown field"
 
 
 def _header(data, update, payload, errors):
@@ -459,6 +577,8 @@ SORTABLE = {
 }
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
+#: Most invoices of an unpaged (legacy) list; the rest are paged.
+LEGACY_LIMIT = 1000
 
 
 def parse_list_query(args):
@@ -499,7 +619,9 @@ def parse_list_query(args):
     filters = {}
     status = args.get("status")
     if status not in (None, ""):
-        filters["status"] = status
+        statuses = parse_status(status, errors)
+        if statuses:
+            filters["status"] = statuses
     clientid = _int(args.get("clientid"), "clientid", errors, minimum=1)
     if clientid:
         filters["clientid"] = clientid
@@ -511,6 +633,7 @@ def parse_list_query(args):
         filters["date_to"] = date_to
     if date_from and date_to and date_to < date_from:
         errors["date_to"] = "must not be before date_from"
+    count = _bool(args.get("count"), "count", errors)
     if errors:
         raise ValidationFailed(errors)
     return {
@@ -519,18 +642,58 @@ def parse_list_query(args):
         "per_page": per_page,
         "order": order,
         "filters": filters,
+        "count": bool(count),
     }
 
 
-def page_meta(page, per_page, total):
-    total_pages = (total + per_page - 1) // per_page if total else 0
-    return {
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "total_pages": total_pages,
-        "has_more": page < total_pages,
+def parse_status(value, errors):
+    """A status filter: a Perfex code (1-6) or a status name → statuses."""
+    text = str(value).strip().lower()
+    code = _CODE.fullmatch(text)
+    if code:
+        statuses = invoice_status.statuses_for_perfex_code(int(code[1]))
+    else:
+        statuses = (text,) if text in dict(invoice_status.SELECTION) else ()
+    if not statuses:
+        errors["status"] = "unknown status: a code 1-6 or one of " + ", ".join(
+            dict(invoice_status.SELECTION)
+        )
+    return statuses
+
+
+def parse_search_keyword(keyword):
+    """The keyword of ``/api/invoices/search/<keyword>``, stripped.
+
+    :raises ValidationFailed: when empty, too long or holding a NUL.
+    """
+    errors = {}
+    text = _text(keyword, "keyword", errors, MAX_SHORT, required=True)
+    if text is not None and not text.strip():
+        errors["keyword"] = "is required"
+    if errors:
+        raise ValidationFailed(errors)
+    return text.strip()
+
+
+def page_meta(page, per_page, has_more, total=None):
+    """A page's meta: ``has_more`` always, ``total`` only when it was counted."""
+    meta = {"page": page, "per_page": per_page, "has_more": has_more}
+    if total is not None:
+        meta["total"] = total
+        meta["total_pages"] = (total + per_page - 1) // per_page if total else 0
+    return meta
+
+
+def next_page_args(args, limit=LEGACY_LIMIT):
+    """Query arguments of the page that follows the first ``limit`` rows of an
+    unpaged list (same filters and order, in the paged form)."""
+    per_page = MAX_PER_PAGE if limit % MAX_PER_PAGE == 0 else limit
+    kept = {
+        key: value
+        for key, value in args.items()
+        if key not in ("page", "nr_page", "per_page")
     }
+    return {**kept, "page": limit // per_page + 1, "per_page": per_page}
 
 
 def parse_number_keyword(keyword):

@@ -49,7 +49,8 @@ def invoice_json(values, items=None, payments=None):
         "total": money(values.get("amount_total"), digits),
         "total_left_to_pay": money(values.get("amount_residual"), digits),
         "discount_percent": money(values.get("discount_percent"), 2),
-        "discount_type": "before_tax" if values.get("discount_percent") else "",
+        "discount_type": values.get("discount_type")
+        or ("before_tax" if values.get("discount_percent") else ""),
         "status": invoice_status.perfex_code(status),
         "status_name": labels.get(status, status),
         "sent": 1 if values.get("is_sent") else 0,

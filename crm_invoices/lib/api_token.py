@@ -46,7 +46,48 @@ def extract_token(get_header):
     return None
 
 
-def fixed_window(now, window_start, count, limit, window=60):
+#: Length of a rate-limit window, seconds.
+WINDOW = 60
+
+
+def window_restarts(now, window_start, window=WINDOW):
+    """Whether a request at ``now`` opens a new window (the rule, in Python).
+
+    Parallel requests reach the counter in another order than their clocks
+    were read: a request a little "before" the window start belongs to it.
+    Only a clock more than a window behind (set back) opens a new window.
+    """
+    return (
+        window_start is None
+        or now - window_start >= window
+        or now <= window_start - window
+    )
+
+
+def window_restarts_sql(column, window=WINDOW):
+    """The same rule as SQL on ``column``, with the time as ``%(now)s``.
+
+    The database counts the requests (one atomic UPDATE, see the token model);
+    this is :func:`window_restarts` written for it, and a test checks that
+    both agree.
+    """
+    if not column.replace("_", "").isalnum():
+        raise ValueError(f"not a column name: {column!r}")
+    return (
+        f"({column} IS NULL OR %(now)s - {column} >= {float(window)!r} "
+        f"OR %(now)s <= {column} - {float(window)!r})"
+    )
+
+
+def retry_after(now, window_start, count, limit, window=WINDOW):
+    """Seconds to wait when ``count`` requests in the window exceed ``limit``,
+    else 0 (a limit of 0 or less means no limit)."""
+    if limit <= 0 or count <= limit:
+        return 0
+    return max(1, min(window, int(window_start + window - now + 0.999)))
+
+
+def fixed_window(now, window_start, count, limit, window=WINDOW):
     """Rate limit one request in fixed windows of ``window`` seconds.
 
     :param now: current time, seconds (float).
@@ -56,10 +97,8 @@ def fixed_window(now, window_start, count, limit, window=60):
     :return: ``(window_start, count, allowed, retry_after_seconds)`` after
         counting this request.
     """
-    if window_start is None or now - window_start >= window or now < window_start:
+    if window_restarts(now, window_start, window):
         window_start, count = now, 0
     count += 1
-    if limit <= 0 or count <= limit:
-        return window_start, count, True, 0
-    retry_after = max(1, int(window_start + window - now + 0.999))
-    return window_start, count, False, retry_after
+    wait = retry_after(now, window_start, count, limit, window)
+    return window_start, count, not wait, wait

@@ -6,6 +6,8 @@ draft, unpaid, sent, partially paid, paid, overdue or cancelled.  When several
 hold at once the first one of :data:`PRECEDENCE` wins.
 """
 
+from . import domain_rule
+
 DRAFT = "draft"
 UNPAID = "unpaid"
 SENT = "sent"
@@ -49,6 +51,22 @@ PAID_PAYMENT_STATES = ("paid", "in_payment")
 REVERSED_PAYMENT_STATE = "reversed"
 
 
+def overdue_domain(today):
+    """The rule "overdue" as a domain on ``account.move``: a posted customer
+    invoice, neither paid nor reversed, with money left after its due date.
+
+    The daily job selects with it; :func:`holding_statuses` evaluates it, so
+    the status an invoice gets and the invoices the job moves never disagree.
+    """
+    return [
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "not in", (*PAID_PAYMENT_STATES, REVERSED_PAYMENT_STATE)),
+        ("amount_residual", ">", 0),
+        ("invoice_date_due", "<", today),
+    ]
+
+
 def holding_statuses(
     *,
     state,
@@ -82,12 +100,14 @@ def holding_statuses(
         holding.add(PARTIAL)
     if is_sent:
         holding.add(SENT)
-    if (
-        not is_refund
-        and amount_residual > 0
-        and due_date is not None
-        and due_date < today
-    ):
+    values = {
+        "move_type": "out_refund" if is_refund else "out_invoice",
+        "state": state,
+        "payment_state": payment_state,
+        "amount_residual": amount_residual,
+        "invoice_date_due": due_date,
+    }
+    if domain_rule.matches(overdue_domain(today), values):
         holding.add(OVERDUE)
     return holding
 

@@ -1,6 +1,16 @@
 """OpenAPI 3.1 description of the invoices API (served at /api/openapi.json)."""
 
-from .api_payload import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTABLE
+import copy
+
+from .api_payload import (
+    DEFAULT_PER_PAGE,
+    LEGACY_LIMIT,
+    MAX_DATE,
+    MAX_DEPTH,
+    MAX_PER_PAGE,
+    MIN_DATE,
+    SORTABLE,
+)
 
 VERSION = "1.0.0"
 
@@ -38,7 +48,10 @@ ERRORS = {
     "413": _error_response("The request body is larger than 1 MiB."),
     "422": _error_response(
         "Validation failed; `error` maps each field to its problem. "
-        "Nothing was written."
+        "Nothing was written. Dates are between "
+        f"{MIN_DATE} and {MAX_DATE}; JSON bodies and form field names are nested "
+        f"at most {MAX_DEPTH} levels; text holds no NUL character; a PUT naming an "
+        "unknown or read-only field is refused."
     ),
     "429": {
         **_error_response("Over the token's rate limit."),
@@ -52,8 +65,16 @@ ERRORS = {
 }
 
 
+ERRORS["503"] = {
+    **_error_response(
+        "A concurrent update Odoo could not retry away; nothing was written."
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "string", "pattern": r"^\d+$"}}},
+}
+
+
 def _errors(*codes):
-    return {code: ERRORS[code] for code in codes}
+    return {code: ERRORS[code] for code in (*codes, "503")}
 
 
 ITEM_INPUT = {
@@ -259,7 +280,9 @@ SCHEMAS = {
             "data": {"type": "array", "items": _ref("InvoiceSummary")},
             "meta": {
                 "type": "object",
-                "required": ["page", "per_page", "total", "total_pages", "has_more"],
+                "description": "`total` and `total_pages` only with `count=true` "
+                "(counting costs as much as the page itself on a large database).",
+                "required": ["page", "per_page", "has_more"],
                 "properties": {
                     "page": {"type": "integer", "minimum": 1},
                     "per_page": {
@@ -316,9 +339,21 @@ def _ok(description, schema):
     }
 
 
-def document(server_url=""):
-    """The OpenAPI 3.1 document, for a server at ``server_url``."""
+def document(server_url="", invoice_properties=None):
+    """The OpenAPI 3.1 document, for a server at ``server_url``.
+
+    :param invoice_properties: more properties of an invoice's answer (the
+        ones other addons add), merged into the ``InvoiceSummary`` schema.
+    """
+    schemas = copy.deepcopy(SCHEMAS)
+    schemas["InvoiceSummary"]["properties"].update(invoice_properties or {})
     list_parameters = [
+        {
+            "name": "count",
+            "in": "query",
+            "description": "With paging: also count the invoices (`meta.total`).",
+            "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
+        },
         {"name": "nr_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
         {
             "name": "page",
@@ -379,19 +414,38 @@ def document(server_url=""):
                 "get": {
                     "operationId": "listInvoices",
                     "summary": "List invoices",
-                    "description": "A JSON array by default; with nr_page, page or "
-                    "per_page, a page with its meta.",
+                    "description": "A JSON array by default (Perfex's shape), at "
+                    f"most {LEGACY_LIMIT} invoices: the `X-Total-Count` header says "
+                    "how many match and, when there are more, the `Link` header "
+                    "(rel=next) gives the next page in the paged form. With "
+                    "nr_page, page or per_page, a page with its meta.",
                     "parameters": list_parameters,
                     "responses": {
-                        "200": _ok(
-                            "Invoices",
-                            {
-                                "oneOf": [
-                                    {"type": "array", "items": _ref("InvoiceSummary")},
-                                    _ref("InvoicePage"),
-                                ]
+                        "200": {
+                            **_ok(
+                                "Invoices",
+                                {
+                                    "oneOf": [
+                                        {
+                                            "type": "array",
+                                            "items": _ref("InvoiceSummary"),
+                                        },
+                                        _ref("InvoicePage"),
+                                    ]
+                                },
+                            ),
+                            "headers": {
+                                "X-Total-Count": {
+                                    "description": "Unpaged: invoices matching.",
+                                    "schema": {"type": "string"},
+                                },
+                                "Link": {
+                                    "description": "Unpaged, when capped: the next "
+                                    "page.",
+                                    "schema": {"type": "string"},
+                                },
                             },
-                        ),
+                        },
                         **_errors("401", "403", "404", "405", "422", "429"),
                     },
                 },
@@ -462,7 +516,7 @@ def document(server_url=""):
                             "Matching invoices",
                             {"type": "array", "items": _ref("InvoiceSummary")},
                         ),
-                        **_errors("401", "403", "404", "405", "429"),
+                        **_errors("401", "403", "404", "405", "422", "429"),
                     },
                 }
             },
@@ -485,6 +539,6 @@ def document(server_url=""):
                 "authtoken": {"type": "apiKey", "in": "header", "name": "authtoken"},
                 "bearer": {"type": "http", "scheme": "bearer"},
             },
-            "schemas": SCHEMAS,
+            "schemas": schemas,
         },
     }

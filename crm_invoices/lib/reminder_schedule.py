@@ -8,6 +8,47 @@ of the levels it missed, and never a polite reminder after a firm one.
 
 from collections import namedtuple
 
+from . import domain_rule, invoice_status
+
+#: Opt-outs and the address a reminder needs, besides being overdue.
+REMINDABLE = [
+    ("crm_no_reminders", "=", False),
+    ("commercial_partner_id.crm_no_payment_reminders", "=", False),
+    ("partner_id.email", "!=", False),
+]
+
+#: Why an invoice gets no reminder, by the field of the condition it fails.
+REFUSALS = {
+    "move_type": "not_customer_invoice",
+    "state": "nothing_to_pay",
+    "payment_state": "nothing_to_pay",
+    "amount_residual": "nothing_to_pay",
+    "invoice_date_due": "not_overdue",
+    "crm_no_reminders": "invoice_opted_out",
+    "commercial_partner_id.crm_no_payment_reminders": "customer_opted_out",
+    "partner_id.email": "no_email",
+}
+
+
+def eligible_domain(today):
+    """The rule "may get a payment reminder" as a domain on ``account.move``:
+    overdue (the status rule itself), not opted out, with an email address.
+
+    The job selects its candidates with it; :func:`refusal` tells a user
+    which of its conditions an invoice fails.
+    """
+    return invoice_status.overdue_domain(today) + REMINDABLE
+
+
+def refusal(values, today):
+    """The reason code why an invoice gets no reminder, ``None`` when it may.
+
+    :param values: the invoice's values for the fields of :func:`eligible_domain`.
+    """
+    leaf = domain_rule.failing_leaf(eligible_domain(today), values)
+    return REFUSALS[leaf[0]] if leaf else None
+
+
 #: A reminder level: its id and its delay in days after the due date.
 Level = namedtuple("Level", ["id", "delay_days"])
 

@@ -1,7 +1,6 @@
 import logging
 import operator
 import threading
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,7 +8,6 @@ from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_index
 
 from ..lib import invoice_status as status_rules
-from ..lib import reminder_schedule
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +23,8 @@ COMPARATORS = {
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "crm.invoices.bulk.mixin"]
 
     crm_status = fields.Selection(
         selection=status_rules.SELECTION,
@@ -62,6 +61,14 @@ class AccountMove(models.Model):
     )
     crm_admin_note = fields.Text(
         string="Internal Note", help="For the staff only (Perfex 'admin note')."
+    )
+    crm_discount_type = fields.Selection(
+        [("before_tax", "Before Tax"), ("after_tax", "After Tax")],
+        string="Discount Type",
+        copy=False,
+        help="How the REST API client expressed its discount (Perfex). A percent "
+        "discount gives the same total before or after percent taxes; Odoo applies "
+        "it on each line.",
     )
     crm_no_reminders = fields.Boolean(
         string="No Reminders",
@@ -377,13 +384,30 @@ class AccountMove(models.Model):
         }
 
     def crm_get_pay_url(self):
-        """Where the customer pays this invoice online (used by the reminders).
+        """Where the customer pays this invoice online (in the reminder emails).
 
-        The customer portal page, which offers Odoo's payment providers;
-        ``crm_invoices_payment_link`` returns its hosted pay-now link instead.
+        The invoice gets its portal access token if it has none yet.
         """
         self.ensure_one()
-        return self.get_base_url() + self.get_portal_url()
+        self._portal_ensure_token()
+        return self._crm_pay_urls()[self.id]
+
+    def _crm_pay_urls(self):
+        """``{invoice id: URL where the customer pays it}``, for a batch.
+
+        The one place that says where an invoice is paid: the reminder emails
+        and the REST API's ``portal_url`` use it.  By default, the customer
+        portal page (Odoo's payment providers), with the access token when
+        the invoice has one (reading never writes one);
+        ``crm_invoices_payment_link`` returns its hosted pay-now links instead.
+        """
+        urls = {}
+        for move in self:
+            url = move.get_base_url() + move.access_url
+            if move.access_token:
+                url += f"?access_token={move.access_token}"
+            urls[move.id] = url
+        return urls
 
     # ------------------------------------------------------------------
     # Business methods
@@ -403,342 +427,38 @@ class AccountMove(models.Model):
             return self.browse()
         return candidates
 
-    def _crm_partition(self, rules):
-        """Split ``self`` by the first rule that refuses each record.
-
-        :param rules: ``{reason: predicate}``, checked in order; a record for
-            which a predicate is true is skipped for that reason.
-        :return: ``{None: allowed records, reason: skipped records, ...}``
-        """
-        groups = defaultdict(lambda: self.browse())
-        groups[None] = self.browse()
-        for move in self:
-            reason = next((r for r, refuse in rules.items() if refuse(move)), None)
-            groups[reason] |= move
-        return groups
-
-    def _crm_try_in_batch(self, operation):
-        """Run ``operation`` on ``self`` at once; on a ``UserError`` find who fails.
-
-        The fast path is one batched call.  Only when Odoo refuses the batch is
-        each record retried alone, inside a savepoint, to keep what is allowed.
-        :return: (records done, {error message: records that failed})
-        """
-        if not self:
-            return self, {}
-        try:
-            with self.env.cr.savepoint():
-                operation(self)
-        except UserError:
-            return self._crm_try_one_by_one(operation)
-        return self, {}
-
-    def _crm_try_one_by_one(self, operation):
-        done = self.browse()
-        failed = defaultdict(lambda: self.browse())
-        for move in self:
-            try:
-                with self.env.cr.savepoint():
-                    operation(move)
-                done |= move
-            except UserError as error:
-                failed[str(error)] |= move
-        return done, failed
-
-    @api.model
-    def _crm_merge_failures(self, groups, failures):
-        for reason, moves in failures.items():
-            groups[reason] |= moves
-
-    def _crm_bulk_result(self, done_message, done, skipped, next_action=None):
-        """A notification saying what was done and what was skipped, and why.
-
-        ``done`` may hold deleted records: only its length is used.
-        """
-        lines = [done_message % {"count": len(done)}]
-        for reason, moves in skipped.items():
-            if not moves:
-                continue
-            names = ", ".join(moves[:10].mapped("display_name"))
-            if len(moves) > 10:
-                names += self.env._(" and %(count)s more", count=len(moves) - 10)
-            lines.append(
-                self.env._(
-                    "%(count)s skipped (%(reason)s): %(names)s",
-                    count=len(moves),
-                    reason=reason,
-                    names=names,
-                )
-            )
-        skipped_any = any(skipped.values())
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Invoices"),
-                "message": "\n".join(lines),
-                "type": "warning" if skipped_any else "success",
-                "sticky": skipped_any,
-                "next": next_action or {"type": "ir.actions.act_window_close"},
-            },
-        }
-
     @api.model
     def _cron_crm_mark_overdue(self):
-        """Daily: move every open customer invoice past its due date to overdue.
+        """Daily job: :meth:`_crm_mark_overdue`, committing after each batch."""
+        testing = getattr(threading.current_thread(), "testing", False)
+        return self._crm_mark_overdue(commit=not testing)
 
-        One ``UPDATE`` for all companies; the statuses it does not touch are
-        kept current by the ORM (a payment, a due date change...).
+    @api.model
+    def _crm_mark_overdue(self, batch_size=1000, commit=False):
+        """Move every open customer invoice past its due date to overdue.
+
+        The invoices are selected with the status rule's own domain and their
+        status recomputed by the ORM in batches: the rule is applied once,
+        ``write_date``/``write_uid`` are set and the change is tracked in the
+        chatter like any other.  The other statuses are kept current by the
+        ORM as they happen (a payment, a due date change...).
+        :return: the invoices moved to overdue
         """
         today = fields.Date.context_today(self)
-        self.flush_model(
-            [
-                "crm_status",
-                "state",
-                "payment_state",
-                "invoice_date_due",
-                "amount_residual",
-            ]
+        late = self.search(
+            status_rules.overdue_domain(today)
+            + [("crm_status", "!=", status_rules.OVERDUE)],
+            order="id",
         )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                UPDATE account_move
-                   SET crm_status = %(overdue)s
-                 WHERE move_type = 'out_invoice'
-                   AND state = 'posted'
-                   AND crm_status IN %(open)s
-                   AND payment_state IN ('not_paid', 'partial')
-                   AND amount_residual > 0
-                   AND invoice_date_due < %(today)s
-             RETURNING id
-                """,
-                overdue=status_rules.OVERDUE,
-                open=(status_rules.UNPAID, status_rules.SENT, status_rules.PARTIAL),
-                today=today,
-            )
-        )
-        moves = self.browse([row[0] for row in rows])
-        moves.invalidate_recordset(["crm_status"])
-        return moves
-
-    # ------------------------------------------------------------------
-    # Payment reminders
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _crm_reminder_candidates(self, today, move_ids=None):
-        """Every invoice that may get a reminder, with the levels it already got.
-
-        One query, whatever the number of invoices: posted customer invoices
-        with money left, past their due date, not opted out, whose customer
-        has an email.
-        :return: rows ``(move_id, company_id, days_late, [(level_id, delay)])``
-        """
-        self.env["crm.invoices.reminder"].flush_model()
-        self.env["res.partner"].flush_model(["email", "crm_no_payment_reminders"])
-        self.flush_model(
-            [
-                "move_type",
-                "state",
-                "payment_state",
-                "amount_residual",
-                "invoice_date_due",
-                "crm_no_reminders",
-                "partner_id",
-                "commercial_partner_id",
-            ]
-        )
-        only = SQL("AND move.id IN %s", tuple(move_ids)) if move_ids else SQL()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT move.id,
-                       move.company_id,
-                       %(today)s::date - move.invoice_date_due,
-                       COALESCE(
-                           ARRAY_AGG(ARRAY[level.id, level.delay_days])
-                               FILTER (WHERE level.id IS NOT NULL),
-                           '{}'
-                       )
-                  FROM account_move move
-                  JOIN res_partner partner ON partner.id = move.partner_id
-                  JOIN res_partner customer ON customer.id = move.commercial_partner_id
-             LEFT JOIN crm_invoices_reminder reminder ON reminder.move_id = move.id
-             LEFT JOIN crm_invoices_reminder_level level ON level.id = reminder.level_id
-                 WHERE move.move_type = 'out_invoice'
-                   AND move.state = 'posted'
-                   AND move.payment_state IN ('not_paid', 'partial')
-                   AND move.amount_residual > 0
-                   AND move.invoice_date_due < %(today)s
-                   AND move.crm_no_reminders IS NOT TRUE
-                   AND customer.crm_no_payment_reminders IS NOT TRUE
-                   AND COALESCE(partner.email, '') != ''
-                   %(only)s
-              GROUP BY move.id
-                """,
-                today=today,
-                only=only,
-            )
-        )
-        return [
-            (
-                move_id,
-                company_id,
-                days_late,
-                [reminder_schedule.Level(*pair) for pair in sent],
-            )
-            for move_id, company_id, days_late, sent in rows
-        ]
-
-    @api.model
-    def _crm_reminder_ladders(self, companies=None):
-        """``{company id: [Level]}``: the active reminder levels of each company."""
-        domain = [("company_id", "in", companies.ids)] if companies is not None else []
-        ladders = defaultdict(list)
-        for level in self.env["crm.invoices.reminder.level"].sudo().search(domain):
-            ladders[level.company_id.id].append(
-                reminder_schedule.Level(level.id, level.delay_days)
-            )
-        return ladders
-
-    @api.model
-    def _crm_reminders_due(self, today):
-        """``[(move_id, level_id, days_late)]``: the reminder due now per invoice."""
-        by_company = self._crm_reminder_ladders()
-        due = []
-        for move_id, company_id, days_late, sent in self._crm_reminder_candidates(
-            today
-        ):
-            level = reminder_schedule.level_due(
-                by_company.get(company_id, ()), days_late, sent
-            )
-            if level:
-                due.append((move_id, level.id, days_late))
-        return due
-
-    def _crm_reminder_refusal(self):
-        """Why this invoice gets no reminder at all (a message for the user)."""
-        self.ensure_one()
-        if self.move_type != "out_invoice":
-            return self.env._("not a customer invoice")
-        if self.state != "posted" or self.payment_state not in ("not_paid", "partial"):
-            return self.env._("nothing left to pay")
-        if (
-            not self.invoice_date_due
-            or self.invoice_date_due >= fields.Date.context_today(self)
-        ):
-            return self.env._("not overdue")
-        if self.crm_no_reminders:
-            return self.env._("the invoice is marked 'no reminders'")
-        if self.commercial_partner_id.crm_no_payment_reminders:
-            return self.env._("the customer is marked 'no payment reminders'")
-        if not self.partner_id.email:
-            return self.env._("the customer has no email address")
-        return self.env._("no reminder can be sent")
-
-    def _crm_lock_for_reminders(self):
-        """Lock the invoices; those another transaction holds are left out."""
-        if not self:
-            return self
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM account_move WHERE id IN %s FOR UPDATE SKIP LOCKED",
-                tuple(self.ids),
-            )
-        )
-        return self.browse([row[0] for row in rows])
-
-    @api.model
-    def _crm_send_reminders(self, todo, sent_by):
-        """Send reminders ``[(move_id, level_id, days_late)]``, each at most once.
-
-        The invoices are locked, then what was sent is read again: a run that
-        overlaps this one, or a user, may have sent a level meanwhile.  Each
-        reminder is recorded before its email is posted, in a savepoint: the
-        unique (invoice, level) constraint stops a duplicate before any email.
-        :return: the ``crm.invoices.reminder`` records created
-        """
-        if not todo:
-            return self.env["crm.invoices.reminder"]
-        self._cron_crm_mark_overdue()  # the emails show today's days overdue
-        moves = self.browse([move_id for move_id, _level, _days in todo])
-        locked = set(moves._crm_lock_for_reminders().ids)
-        sent_now = {
-            move_id: sent
-            for move_id, _company, _days, sent in self._crm_reminder_candidates(
-                fields.Date.context_today(self), move_ids=list(locked)
-            )
-        }
-        levels = self.env["crm.invoices.reminder.level"].browse(
-            {level_id for _move, level_id, _days in todo}
-        )
-        delays = {level.id: level.delay_days for level in levels}
-        reminders = self.env["crm.invoices.reminder"]
-        for move_id, level_id, days_late in todo:
-            sent = sent_now.get(move_id)
-            if move_id not in locked or sent is None:
-                continue  # being reminded by someone else, or no longer eligible
-            if any(
-                level.id == level_id or level.delay_days >= delays[level_id]
-                for level in sent
-            ):
-                continue  # this level, or a later one, went out meanwhile
-            move = self.browse(move_id)
-            level = levels.browse(level_id)
-            try:
-                with self.env.cr.savepoint():
-                    reminders |= move._crm_send_one_reminder(level, days_late, sent_by)
-            except Exception:
-                _logger.exception(
-                    "Payment reminder %s for invoice %s failed", level.name, move.name
-                )
-                if sent_by == "user":
-                    raise
-        return reminders
-
-    def _crm_send_one_reminder(self, level, days_late, sent_by):
-        self.ensure_one()
-        reminder = self.env["crm.invoices.reminder"].create(
-            {
-                "move_id": self.id,
-                "level_id": level.id,
-                "sent_by": sent_by,
-                "user_id": self.env.uid if sent_by == "user" else False,
-                "days_overdue": days_late,
-                "amount_due": self.amount_residual,
-                "email_to": self.partner_id.email_formatted,
-            }
-        )
-        reminder.flush_recordset()  # the unique constraint speaks before the email
-        message = self.with_context(
-            mail_notify_force_send=False, lang=None
-        ).message_post_with_source(
-            level.mail_template_id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        reminder.mail_message_id = message[:1]
-        return reminder
-
-    @api.model
-    def _cron_crm_send_reminders(self, batch_size=100):
-        """Daily: send every reminder due, in batches that commit their progress.
-
-        A crash loses at most the batch under way, whose emails were only
-        queued in the same transaction: nothing is ever sent twice.
-        """
-        moves = self.sudo()
-        today = fields.Date.context_today(self)
-        due = moves._crm_reminders_due(today)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        field = self._fields["crm_status"]
         done = 0
-        for batch in split_every(batch_size, due, list):
-            moves._crm_send_reminders(batch, sent_by="job")
+        for batch in split_every(batch_size, late.ids, self.browse):
+            self.env.add_to_compute(field, batch)
+            batch.flush_recordset(["crm_status"])
             done += len(batch)
-            if auto_commit:
+            if commit:
                 self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(due) - done
+                    done=done, remaining=len(late) - done
                 )
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
+        return late

@@ -1,18 +1,38 @@
 import time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..lib import api_token
 
 SCOPES = ("read", "create", "update", "delete")
+#: Written by Odoo only (generation, revocation, usage counting), never by a
+#: request: not over RPC, not in a form.
+MANAGED_FIELDS = frozenset(
+    {
+        "token_hash",
+        "token_hint",
+        "revoked",
+        "revoked_date",
+        "last_used",
+        "request_count",
+        "rate_window_start",
+        "rate_window_count",
+    }
+)
+#: Who and where a token acts: set when it is created, fixed once generated.
+IDENTITY_FIELDS = frozenset({"user_id", "company_id", "company_ids"})
 
 
 class CrmInvoicesApiToken(models.Model):
     """A token of the invoices REST API; it acts as its user.
 
     Only an HMAC digest of the token is stored: the value is shown once, when
-    it is generated.  A revoked or expired token stops working at once.
+    it is generated.  A revoked or expired token stops working at once, and a
+    revoked one for good.  Who a token acts as is a permission, checked here
+    on every create and write: a manager issues tokens only for users within
+    his own companies and rights.
     """
 
     _name = "crm.invoices.api.token"
@@ -30,7 +50,17 @@ class CrmInvoicesApiToken(models.Model):
         "companies.",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+        help="The company the requests work in (invoices are created there).",
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Other Companies",
+        help="Other companies whose invoices the token may read and change; its "
+        "user must belong to them too.",
     )
     scope_read = fields.Boolean(string="Read", default=True)
     scope_create = fields.Boolean(string="Create")
@@ -117,12 +147,112 @@ class CrmInvoicesApiToken(models.Model):
         return domain if operator == "=" else ["!", *domain]
 
     # ------------------------------------------------------------------
+    # CRUD: who may issue what
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._crm_check_managed_fields(vals)
+        tokens = super().create(vals_list)
+        tokens._crm_check_issuer()
+        return tokens
+
+    def write(self, vals):
+        self._crm_check_managed_fields(vals)
+        if not self.env.su:
+            if self.filtered("revoked") and set(vals) - {"name"}:
+                raise UserError(
+                    self.env._(
+                        "A revoked token cannot change or be enabled again: "
+                        "create a new token."
+                    )
+                )
+            if IDENTITY_FIELDS & set(vals) and self.filtered("token_hint"):
+                raise UserError(
+                    self.env._(
+                        "The user and companies of a generated token cannot change: "
+                        "revoke it and create a new token."
+                    )
+                )
+        result = super().write(vals)
+        if IDENTITY_FIELDS & set(vals):
+            self._crm_check_issuer()
+        return result
+
+    @api.model
+    def _crm_check_managed_fields(self, vals):
+        managed = sorted(MANAGED_FIELDS & set(vals))
+        if managed and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of an API token are set by Odoo only: use Generate "
+                    "Token and Revoke.",
+                    fields=", ".join(managed),
+                )
+            )
+
+    def _crm_check_issuer(self):
+        """The current user may issue these tokens: he is a system administrator,
+        or each token acts as an internal user with no right and no company the
+        issuer lacks, in companies of both."""
+        if self.env.su:
+            return
+        issuer = self.env.user
+        is_admin = issuer.has_group("base.group_system")
+        for token in self.sudo():
+            user = token.user_id
+            companies = token.company_id | token.company_ids
+            if user.share:
+                raise AccessError(
+                    self.env._(
+                        "An API token acts as an internal user, not a portal one."
+                    )
+                )
+            if not companies <= user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "%(user)s does not work in %(companies)s.",
+                        user=user.name,
+                        companies=", ".join(
+                            (companies - user.company_ids).mapped("name")
+                        ),
+                    )
+                )
+            if is_admin:
+                continue
+            if user.has_group("base.group_system") or not (
+                user.groups_id <= issuer.groups_id
+            ):
+                raise AccessError(
+                    self.env._(
+                        "You cannot issue a token acting as %(user)s: that user has "
+                        "rights you do not have.",
+                        user=user.name,
+                    )
+                )
+            if not user.company_ids <= issuer.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You cannot issue a token acting as %(user)s: that user works "
+                        "in companies you do not.",
+                        user=user.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
     def action_generate(self):
         """Generate the token value, store its digest, show it once."""
         self.ensure_one()
+        if self.revoked:
+            raise UserError(
+                self.env._(
+                    "Token %(name)s is revoked: create a new token.", name=self.name
+                )
+            )
         if self.token_hint:
             raise UserError(
                 self.env._(
@@ -148,7 +278,9 @@ class CrmInvoicesApiToken(models.Model):
         }
 
     def action_revoke(self):
-        self.filtered(lambda t: not t.revoked).write(
+        """Revoke for good (only Odoo writes ``revoked``: once, to True)."""
+        self.check_access("write")
+        self.filtered(lambda t: not t.revoked).sudo().write(
             {"revoked": True, "revoked_date": fields.Datetime.now()}
         )
         return True
@@ -162,53 +294,73 @@ class CrmInvoicesApiToken(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param("database.secret")
 
     @api.model
-    def _crm_authenticate(self, value):
-        """The active token of ``value``, or ``None`` with the reason.
+    def _crm_authenticate(self, value, now=None):
+        """Check the token ``value`` and count the request, in one statement.
 
-        :return: ``(token, None)`` or ``(empty recordset, reason)``
+        The counters are bookkeeping: they are updated in a transaction of
+        their own, committed at once and without waiting for the disk
+        (``synchronous_commit`` off), in READ COMMITTED, so parallel requests of
+        one token wait on the row lock for the length of one UPDATE and never
+        fail on it.  They count requests that failed afterwards too.
+        :return: ``(token, None, retry_after)`` with ``retry_after`` 0 when the
+            rate limit allows the request, or ``(empty, reason, 0)``.
         """
         digest = api_token.token_digest(value, self._crm_secret())
-        token = self.sudo().search([("token_hash", "=", digest)], limit=1)
-        if not token or not api_token.same_digest(token.token_hash, digest):
-            return self.browse(), self.env._("Invalid token")
-        if token.revoked:
-            return self.browse(), self.env._("Token revoked")
-        if token.expiry_date and token.expiry_date <= fields.Datetime.now():
-            return self.browse(), self.env._("Token expired")
+        now = time.time() if now is None else now
+        restarts = SQL(api_token.window_restarts_sql("rate_window_start"), now=now)
+        statement = SQL(
+            """
+            UPDATE crm_invoices_api_token
+               SET rate_window_start = CASE WHEN %(restarts)s THEN %(now)s
+                                            ELSE rate_window_start END,
+                   rate_window_count = CASE WHEN %(restarts)s THEN 1
+                                            ELSE rate_window_count + 1 END,
+                   request_count = COALESCE(request_count, 0) + 1,
+                   last_used = (now() AT TIME ZONE 'UTC')
+             WHERE token_hash = %(digest)s
+               AND revoked IS NOT TRUE
+               AND (expiry_date IS NULL OR expiry_date > (now() AT TIME ZONE 'UTC'))
+         RETURNING id, rate_limit, rate_window_start, rate_window_count
+            """,
+            restarts=restarts,
+            now=now,
+            digest=digest,
+        )
+        with self.env.registry.cursor() as cr:
+            if not self.env.registry.in_test_mode():
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cr.execute("SET LOCAL synchronous_commit TO OFF")
+            cr.execute(statement)
+            row = cr.fetchone()
+        if not row:
+            return self.browse(), self._crm_refusal(digest), 0
+        token_id, limit, start, count = row
+        token = self.sudo().browse(token_id)
+        if not api_token.same_digest(token.token_hash, digest):
+            return self.browse(), self.env._("Invalid token"), 0
         if not token.user_id.active:
-            return self.browse(), self.env._("The token's user is archived")
-        return token, None
+            return self.browse(), self.env._("The token's user is archived"), 0
+        return token, None, api_token.retry_after(now, start, count, limit or 0)
+
+    @api.model
+    def _crm_refusal(self, digest):
+        """Why the token of ``digest`` was refused (it was not counted)."""
+        token = self.sudo().search([("token_hash", "=", digest)], limit=1)
+        if not token:
+            return self.env._("Invalid token")
+        if token.revoked:
+            return self.env._("Token revoked")
+        return self.env._("Token expired")
+
+    def _crm_companies(self):
+        """The companies a request of this token works in, its company first:
+        the token's companies that its user still belongs to."""
+        self.ensure_one()
+        user_companies = self.user_id.company_ids
+        if self.company_id not in user_companies:
+            return self.env["res.company"]
+        return self.company_id | ((self.company_ids & user_companies) - self.company_id)
 
     def has_scope(self, scope):
         self.ensure_one()
         return scope in SCOPES and bool(self[f"scope_{scope}"])
-
-    def _crm_count_request(self):
-        """Count this request and apply the rate limit, in its own transaction.
-
-        The usage counters are bookkeeping: they are kept even when the request
-        itself fails, and they must not hold a lock on the token while it runs.
-        :return: ``(allowed, retry_after_seconds)``
-        """
-        self.ensure_one()
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                "SELECT rate_window_start, rate_window_count, rate_limit "
-                "FROM crm_invoices_api_token WHERE id = %s FOR UPDATE",
-                [self.id],
-            )
-            start, count, limit = cr.fetchone()
-            start, count, allowed, retry_after = api_token.fixed_window(
-                time.time(), start or None, count or 0, limit or 0
-            )
-            cr.execute(
-                "UPDATE crm_invoices_api_token SET rate_window_start = %s, "
-                "rate_window_count = %s, "
-                "request_count = COALESCE(request_count, 0) + 1, "
-                "last_used = (now() AT TIME ZONE 'UTC') WHERE id = %s",
-                [start, count, self.id],
-            )
-        self.invalidate_recordset(
-            ["rate_window_start", "rate_window_count", "request_count", "last_used"]
-        )
-        return allowed, retry_after

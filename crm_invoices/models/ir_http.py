@@ -1,9 +1,25 @@
+from psycopg2 import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from odoo import models
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..lib import api_serialize, api_token
+
+#: The paths of this addon's API: their errors are JSON, others' stay theirs
+#: (OCA's fastapi, for one, also mounts apps under /api/).
+API_PREFIXES = ("/api/invoices", "/api/delete/invoices", "/api/openapi.json")
+#: Where a request keeps its authentication, so that Odoo's retry of the same
+#: client request (after a serialization failure) does not count it again.
+AUTH_ENVIRON_KEY = "crm_invoices.token_auth"
+
+
+def is_api_path(path):
+    return any(
+        path == prefix or path.startswith(prefix.rstrip("/") + "/")
+        for prefix in API_PREFIXES
+    )
 
 
 class IrHttp(models.AbstractModel):
@@ -13,32 +29,38 @@ class IrHttp(models.AbstractModel):
     def _auth_method_crm_invoices_token(cls):
         """``auth="crm_invoices_token"``: the API token of the request.
 
-        The token is checked before anything else; the request then runs as
-        the token's user (its rights, record rules and companies), never as
+        The token is checked (and the request counted, once even when Odoo
+        retries it) before anything else; the request then runs as the
+        token's user, in the token's companies (its own first), never as
         superuser.  Failures answer in JSON: 401 for the token, 429 for the
         rate limit.
         """
-        value = api_token.extract_token(request.httprequest.headers.get)
-        tokens = request.env["crm.invoices.api.token"].sudo()
-        if not value:
-            raise ApiResponse(
-                401,
-                request.env._(
-                    "Authentication required: send the header 'authtoken: <token>'"
-                ),
-                {"authtoken": "missing"},
-                headers={"WWW-Authenticate": 'Bearer realm="crm-invoices"'},
-            )
-        token, reason = tokens._crm_authenticate(value)
-        if not token:
+        environ = request.httprequest.environ
+        if AUTH_ENVIRON_KEY not in environ:
+            value = api_token.extract_token(request.httprequest.headers.get)
+            if not value:
+                raise ApiResponse(
+                    401,
+                    request.env._(
+                        "Authentication required: send the header 'authtoken: <token>'"
+                    ),
+                    {"authtoken": "missing"},
+                    headers={"WWW-Authenticate": 'Bearer realm="crm-invoices"'},
+                )
+            token, reason, retry_after = request.env[
+                "crm.invoices.api.token"
+            ]._crm_authenticate(value)
+            environ[AUTH_ENVIRON_KEY] = (token.id, reason, retry_after)
+        token_id, reason, retry_after = environ[AUTH_ENVIRON_KEY]
+        if not token_id:
             raise ApiResponse(
                 401,
                 reason,
                 {"authtoken": reason},
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
-        allowed, retry_after = token._crm_count_request()
-        if not allowed:
+        token = request.env["crm.invoices.api.token"].sudo().browse(token_id)
+        if retry_after:
             raise ApiResponse(
                 429,
                 request.env._(
@@ -48,12 +70,15 @@ class IrHttp(models.AbstractModel):
                 {"rate_limit": f"{token.rate_limit} requests per minute"},
                 headers={"Retry-After": str(retry_after)},
             )
-        user = token.user_id
+        companies = token._crm_companies()
+        if not companies:
+            reason = request.env._("The token's user no longer works in its company")
+            raise ApiResponse(401, reason, {"authtoken": reason})
         request.update_env(
-            user=user.id,
+            user=token.user_id.id,
             context=dict(
                 request.env.context,
-                allowed_company_ids=user.company_ids.ids,
+                allowed_company_ids=companies.ids,
                 crm_invoices_token_id=token.id,
                 # machine clients compare messages: the API speaks English
                 lang="en_US",
@@ -62,19 +87,30 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _handle_error(cls, exception):
-        """Under /api/, every error is JSON: no route (404), wrong method
-        (405), or anything that escaped the endpoints."""
-        if not request.httprequest.path.startswith("/api/"):
+        """On this addon's API paths every error is JSON: no route (404),
+        wrong method (405), a concurrency failure Odoo could not retry away
+        (503), or anything that escaped the endpoints.  Other paths, other
+        addons' /api/ included, keep Odoo's handling."""
+        if not is_api_path(request.httprequest.path):
             return super()._handle_error(exception)
         if isinstance(exception, ApiResponse):
             return exception.get_response()
-        status = getattr(exception, "code", None)
-        if not isinstance(status, int) or not 400 <= status < 600:
-            status = 500
         headers = {}
+        status = getattr(exception, "code", None)
+        if isinstance(exception, OperationalError) and (
+            exception.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+        ):
+            status = 503
+            headers["Retry-After"] = "1"
+        elif not isinstance(status, int) or not 400 <= status < 600:
+            status = 500
         if status == 405 and getattr(exception, "valid_methods", None):
             headers["Allow"] = ", ".join(exception.valid_methods)
-        messages = {404: "No data were found", 405: "Method not allowed"}
+        messages = {
+            404: "No data were found",
+            405: "Method not allowed",
+            503: "The server is busy: retry",
+        }
         message = messages.get(status, "Internal error")
         return ApiResponse(
             status, message, {"request": message}, headers

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 
 
@@ -13,6 +15,20 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         # Contacts follow their company's choice.
         return super()._commercial_fields() + ["crm_no_payment_reminders"]
+
+    def signup_get_auth_param(self):
+        """No signup invitation in the links of a payment reminder.
+
+        Preparing one writes the customer (``signup_type``): two reminder runs
+        emailing invoices of the same customer would then conflict.  The
+        reminder's links carry the invoice's access token instead.
+        """
+        if not self.env.context.get("crm_invoices_no_signup"):
+            return super().signup_get_auth_param()
+        with_users = self.sudo().filtered("user_ids").with_env(self.env)
+        params = defaultdict(dict)
+        params.update(super(ResPartner, with_users).signup_get_auth_param())
+        return params
 
     def action_crm_open_ar_metrics(self):
         """The AR metrics of this customer (its whole commercial entity)."""

@@ -1,9 +1,12 @@
+from collections import defaultdict
+
 from odoo import models
 from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "crm.invoices.bulk.mixin"]
 
     def action_crm_invoice_and_post(self):
         """One click on an accepted quotation: invoice the rest, post it, open it."""
@@ -18,20 +21,15 @@ class SaleOrder(models.Model):
 
     def action_crm_bulk_invoice_and_post(self):
         """The same as :meth:`action_crm_invoice_and_post` on a selection of orders."""
-        skipped = {}
-        allowed = self.browse()
+        skipped = defaultdict(lambda: self.browse())
         for order in self:
-            refusal = order._crm_invoice_refusal()
-            if refusal:
-                skipped.setdefault(refusal, self.browse())
-                skipped[refusal] |= order
-            else:
-                allowed |= order
+            skipped[order._crm_invoice_refusal()] |= order
+        allowed = skipped.pop(None, self.browse())
         invoices = allowed._crm_create_posted_invoices() if allowed else allowed
         next_action = None
         if invoices:
             next_action = invoices._get_records_action(name=self.env._("Invoices"))
-        return self.env["account.move"]._crm_bulk_result(
+        return self._crm_bulk_result(
             self.env._("%(count)s invoice(s) created and posted."),
             invoices,
             skipped,

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -24,6 +24,7 @@ class TestOverdueJob(CrmInvoicesCommon):
 
     def _queries_of_job(self):
         self.env.flush_all()
+        self.env.invalidate_all()
         start = self.cr.sql_log_count
         moved = self.env["account.move"]._cron_crm_mark_overdue()
         return self.cr.sql_log_count - start, moved
@@ -54,8 +55,79 @@ class TestOverdueJob(CrmInvoicesCommon):
             _count, moved_again = self._queries_of_job()
         self.assertFalse(moved_again, "a second run has nothing left to do")
 
+    def test_job_goes_through_the_orm(self):
+        """write_date/write_uid are set and the chatter shows the change (the
+        batched SQL statement used to bypass both)."""
+        with freeze_time("2026-01-15"):
+            late = self._open_invoices(1, date(2026, 2, 1))
+            late.action_crm_mark_sent()
+            self.env.flush_all()
+            # a commit: the invoice was created in an earlier transaction than
+            # the job's (mail does not track a record's first transaction)
+            self.env.cr.precommit.run()
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = '2026-01-15', write_uid = 1 "
+            "WHERE id = %s",
+            late.ids,
+        )
+        late.invalidate_recordset()
+        with freeze_time("2026-03-01 00:05:00"):
+            self.env["account.move"].with_context(
+                tracking_disable=False, mail_notrack=False
+            )._cron_crm_mark_overdue()
+            self.env.cr.precommit.run()  # tracking is written just before commit
+        late.invalidate_recordset()
+        self.assertEqual(late.crm_status, "overdue")
+        self.assertGreater(late.write_date, datetime(2026, 1, 15))
+        self.assertEqual(late.write_uid, self.env.user)
+        tracked = late.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "crm_status"
+        )
+        self.assertEqual(
+            (tracked.old_value_char, tracked.new_value_char), ("Sent", "Overdue")
+        )
+
+    def test_overdue_rule_and_its_domain_agree(self):
+        """The job selects with the status rule's own domain: for every kind
+        of invoice, the domain, the Python evaluation of the rule and the
+        computed status say the same."""
+        from ..lib import domain_rule
+        from ..lib import invoice_status as rules
+
+        with freeze_time("2026-01-15"):
+            moves = self._open_invoices(2, date(2026, 2, 1))
+            paid, partial = self._open_invoices(2, date(2026, 2, 1))
+            self.pay(paid)
+            self.pay(partial, 10.0)
+            moves |= paid + partial
+            moves |= self._open_invoices(1, date(2026, 4, 1))
+            moves |= self.make_invoice(post=False, due_date=date(2026, 2, 1))
+            moves |= self.make_invoice(
+                move_type="out_refund", due_date=date(2026, 2, 1)
+            )
+            cancelled = self._open_invoices(1, date(2026, 2, 1))
+            cancelled.button_cancel()
+            moves |= cancelled
+            self.env.flush_all()
+        today = date(2026, 3, 1)
+        domain = rules.overdue_domain(today)
+        by_search = self.env["account.move"].search([("id", "in", moves.ids)] + domain)
+        by_rule = moves.filtered(
+            lambda move: domain_rule.matches(
+                domain, {field: move[field] for field, _op, _value in domain}
+            )
+        )
+        with freeze_time(today):
+            moves.invalidate_recordset(["crm_status"])
+            self.env.add_to_compute(moves._fields["crm_status"], moves)
+            by_status = moves.filtered(lambda move: move.crm_status == "overdue")
+        self.assertEqual(len(by_search), 3)
+        self.assertEqual(by_search, by_rule)
+        self.assertEqual(by_search, by_status)
+
     def test_job_query_count_does_not_grow_with_invoices(self):
         with freeze_time("2026-01-15"):
+            self._queries_of_job()  # warm the caches of rules and settings
             self._open_invoices(2, date(2026, 2, 1))
         with freeze_time("2026-03-01"):
             few_queries, few = self._queries_of_job()

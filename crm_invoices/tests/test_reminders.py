@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -26,7 +27,8 @@ class TestReminders(CrmInvoicesCommon):
             [("company_id", "=", cls.env.company.id)], order="delay_days"
         )
         cls.level_1, cls.level_2, cls.level_3 = cls.levels
-        cls.job = cls.env["account.move"]._cron_crm_send_reminders
+        cls.engine = cls.env["crm.invoices.reminder.engine"]
+        cls.job = cls.engine._cron_send_reminders
 
     def _invoice(self, **kwargs):
         with freeze_time("2026-02-01"):
@@ -192,14 +194,10 @@ class TestReminders(CrmInvoicesCommon):
     def test_overlapping_runs_send_once(self):
         invoice = self._invoice()
         with freeze_time(day(7)):
-            selected_by_a = self.env["account.move"]._crm_reminders_due(
-                date.fromisoformat(day(7))
-            )
+            selected_by_a = self.engine._due(date.fromisoformat(day(7)))
             self.assertIn((invoice.id, self.level_1.id, 7), selected_by_a)
             self.job()  # run B goes through while run A is between select and send
-            sent_by_a = self.env["account.move"]._crm_send_reminders(
-                selected_by_a, "job"
-            )
+            sent_by_a, _retry, _failed = self.engine._send(selected_by_a, "job")
         self.assertFalse(sent_by_a)
         self.assertEqual(len(invoice.crm_reminder_ids), 1)
         self.assertEqual(
@@ -214,21 +212,98 @@ class TestReminders(CrmInvoicesCommon):
                 {"move_id": invoice.id, "level_id": self.level_1.id}
             ).flush_recordset()
 
-    def test_locked_invoice_is_left_to_its_holder(self):
+    def test_locked_invoice_is_left_to_its_holder_then_retried(self):
         invoice = self._invoice()
+        engine = self.env.registry["crm.invoices.reminder.engine"]
         with freeze_time(day(7)):
-            due = self.env["account.move"]._crm_reminders_due(
-                date.fromisoformat(day(7))
-            )
-            moves = self.env.registry["account.move"]
-            original = moves._crm_lock_for_reminders
-            try:
-                moves._crm_lock_for_reminders = lambda self: self.browse()
-                sent = self.env["account.move"]._crm_send_reminders(due, "job")
-            finally:
-                moves._crm_lock_for_reminders = original
+            due = self.engine._due(date.fromisoformat(day(7)))
+            with patch.object(engine, "_lock", lambda self, moves: moves.browse()):
+                sent, retry, failed = self.engine._send(due, "job")
         self.assertFalse(sent)
+        self.assertEqual(retry, {invoice.id})
+        self.assertFalse(failed)
         self.assertFalse(invoice.crm_reminder_ids)
+
+        # The job looks again at what another run held, in a later pass, and
+        # asks to run again soon when it is still held at the end.
+        cron = self.env.ref("crm_invoices.ir_cron_crm_send_reminders")
+        held = {"calls": 0}
+
+        def lock_on_second_pass(self, moves):
+            held["calls"] += 1
+            return moves.browse() if held["calls"] == 1 else moves
+
+        with freeze_time(day(7)), patch.object(engine, "_lock", lock_on_second_pass):
+            self.assertEqual(self.job(), 1)
+        self.assertEqual(invoice.crm_reminder_ids.level_id, self.level_1)
+        other = self._invoice()
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        with (
+            freeze_time(day(7)),
+            patch.object(engine, "_lock", lambda self, moves: moves.browse()),
+        ):
+            self.assertEqual(self.job(), 0)
+        self.assertFalse(other.crm_reminder_ids)
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        )
+
+    def test_reminder_email_does_not_write_the_customer(self):
+        """Two runs reminding invoices of one customer must not both write it
+        (the signup invitation of the email's link used to)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "auth_signup.invitation_scope", "b2c"
+        )
+        invoice = self._invoice()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET write_date = '2026-01-01' WHERE id = %s",
+            self.customer.ids,
+        )
+        self.customer.invalidate_recordset()
+        with freeze_time(day(7)):
+            self.job()
+            self.env.flush_all()
+        self.assertEqual(invoice.crm_reminder_ids.level_id, self.level_1)
+        self.customer.invalidate_recordset()
+        self.assertEqual(str(self.customer.write_date), "2026-01-01 00:00:00")
+        self.assertFalse(self.customer.signup_type)
+
+    def test_eligibility_rule_and_its_domain_agree(self):
+        """The job selects with the rule's domain; a user is told the first
+        condition an invoice fails: both come from one rule."""
+        opted_out = self._invoice()
+        opted_out.crm_no_reminders = True
+        no_email = self._invoice(partner=self.customer.copy({"email": False}))
+        quiet = self.customer.copy({"crm_no_payment_reminders": True})
+        customer_opted_out = self._invoice(partner=quiet)
+        paid = self._invoice()
+        self.pay(paid)
+        moves = (
+            self._invoice()
+            + opted_out
+            + no_email
+            + customer_opted_out
+            + paid
+            + self._invoice(post=False)
+            + self._invoice(move_type="out_refund")
+        )
+        with freeze_time(day(8)):
+            today = date.fromisoformat(day(8))
+            candidates = {row[0] for row in self.engine._candidates(today, moves)}
+            refusals = {move.id: self.engine._refusal(move) for move in moves}
+        self.assertEqual(candidates, set(moves[:1].ids))
+        self.assertEqual(
+            [refusals[move.id] for move in moves[1:]],
+            [
+                "the invoice is marked 'no reminders'",
+                "the customer has no email address",
+                "the customer is marked 'no payment reminders'",
+                "nothing left to pay",
+                "nothing left to pay",
+                "not a customer invoice",
+            ],
+        )
 
     def test_send_now_from_the_invoice(self):
         due_level_1 = self._invoice()
@@ -278,12 +353,10 @@ class TestReminders(CrmInvoicesCommon):
         self.assertEqual(len(not_yet_due.crm_reminder_ids), 1)
 
     def test_selection_query_count_does_not_grow_with_invoices(self):
-        moves = self.env["account.move"]
-
         def queries():
             self.env.invalidate_all()
             start = self.cr.sql_log_count
-            due = moves._crm_reminders_due(date.fromisoformat(day(8)))
+            due = self.engine._due(date.fromisoformat(day(8)))
             return self.cr.sql_log_count - start, len(due)
 
         for _i in range(2):

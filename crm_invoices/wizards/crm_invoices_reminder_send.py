@@ -41,16 +41,12 @@ class CrmInvoicesReminderSend(models.TransientModel):
         """``([(move_id, level_id, days_late)], {reason: invoices skipped})``."""
         self.ensure_one()
         moves = self.move_ids._origin  # real ids, also while the form is being edited
+        engine = self.env["crm.invoices.reminder.engine"]
         today = fields.Date.context_today(self)
         candidates = (
-            {
-                row[0]: row
-                for row in moves._crm_reminder_candidates(today, move_ids=moves.ids)
-            }
-            if moves
-            else {}
+            {row[0]: row for row in engine._candidates(today, moves)} if moves else {}
         )
-        ladders = moves._crm_reminder_ladders(moves.company_id)
+        ladders = engine._ladders(moves.company_id)
         todo, skipped = [], {}
 
         def skip(reason, move):
@@ -60,7 +56,7 @@ class CrmInvoicesReminderSend(models.TransientModel):
         for move in moves:
             row = candidates.get(move.id)
             if row is None:
-                skip(move._crm_reminder_refusal(), move)
+                skip(engine._refusal(move), move)
                 continue
             _move_id, _company, days_late, sent = row
             if self.level_id:
@@ -85,7 +81,9 @@ class CrmInvoicesReminderSend(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         todo, skipped = self._plan()
-        reminders = self.env["account.move"]._crm_send_reminders(todo, sent_by="user")
+        reminders, _retry, _failed = self.env["crm.invoices.reminder.engine"]._send(
+            todo, sent_by="user"
+        )
         return self.env["account.move"]._crm_bulk_result(
             self.env._("%(count)s reminder(s) sent."), reminders, skipped
         )

@@ -63,10 +63,10 @@ def prepare(env, open_count, due_count, today):
 
 
 def run_job(env):
-    moves = env["account.move"]
+    engine = env["crm.invoices.reminder.engine"]
     start_queries = env.cr.sql_log_count
     start = time.perf_counter()
-    sent = moves._cron_crm_send_reminders()
+    sent = engine._cron_send_reminders()
     return (
         (time.perf_counter() - start) * 1000,
         env.cr.sql_log_count - start_queries,
@@ -105,14 +105,12 @@ def main():
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tz": "UTC"})
             prepare(env, open_count, due_count, today)
-            env["account.move"]._crm_reminders_due(today)  # warm the caches
+            env["crm.invoices.reminder.engine"]._due(today)  # warm the caches
             ms, queries, sent = run_job(env)
             results.append((label, ms, queries, sent))
             cr.rollback()
 
-    print(
-        f"\nPayment reminder job (_cron_crm_send_reminders), {args.invoices:,} invoices"
-    )
+    print(f"\nPayment reminder job (_cron_send_reminders), {args.invoices:,} invoices")
     for label, ms, queries, sent in results:
         print(f"  {label:<26} {ms:9.1f} ms  {queries:6d} queries  {sent:4d} emails")
     base = results[0][2]

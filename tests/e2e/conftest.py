@@ -27,6 +27,11 @@ def read_token():
 
 
 @pytest.fixture(scope="session")
+def limited_token():
+    return _setting("CRM_API_LIMITED_TOKEN")
+
+
+@pytest.fixture(scope="session")
 def clientid():
     return int(_setting("CRM_API_CLIENTID"))
 

@@ -7,11 +7,14 @@ from hypothesis import strategies as st
 
 from crm_invoices.lib.api_payload import (
     ValidationFailed,
+    next_page_args,
     normalize_invoice,
     page_meta,
     parse_form,
+    parse_json,
     parse_list_query,
     parse_number_keyword,
+    parse_search_keyword,
     parse_tax,
 )
 
@@ -217,14 +220,91 @@ def test_list_query_errors(args, field):
 
 
 def test_page_meta():
-    assert page_meta(2, 25, 60) == {
+    assert page_meta(2, 25, True, 60) == {
         "page": 2,
         "per_page": 25,
         "total": 60,
         "total_pages": 3,
         "has_more": True,
     }
-    assert page_meta(1, 25, 0)["total_pages"] == 0
+    assert page_meta(1, 25, False, 0)["total_pages"] == 0
+    # counting is asked for: without it, only whether more follow
+    assert page_meta(3, 25, False) == {"page": 3, "per_page": 25, "has_more": False}
+
+
+def test_next_page_of_a_capped_legacy_list_keeps_filters_and_order():
+    args = {"clientid": "7", "sort": "-date", "page": "", "per_page": ""}
+    assert next_page_args(args, 1000) == {
+        "clientid": "7",
+        "sort": "-date",
+        "page": 11,
+        "per_page": 100,
+    }
+    assert next_page_args({}, 2) == {"page": 2, "per_page": 2}
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"clientnote": "a\x00b"}, "clientnote"),
+        ({"date": "9999-12-31"}, "date"),
+        ({"date": "0001-01-01"}, "date"),
+        ({"duedate": "1899-12-31"}, "duedate"),
+        ({"status": 2}, "status"),
+        ({"colour": "red"}, "colour"),
+        ({"payments": []}, "payments"),
+    ],
+)
+def test_update_refuses_nul_far_dates_and_fields_it_cannot_change(body, field):
+    with pytest.raises(ValidationFailed) as caught:
+        normalize_invoice(body, update=True)
+    assert field in caught.value.errors
+
+
+def test_dates_within_the_sane_range_are_accepted():
+    payload = normalize_invoice({"date": "1900-01-01", "duedate": "2999-12-31"}, True)
+    assert payload["date"].year == 1900 and payload["duedate"].year == 2999
+
+
+def test_json_depth_is_limited_without_recursion():
+    assert parse_json(b'{"a": [[1]]}') == {"a": [[1]]}
+    for raw in (b"[" * 9 + b"]" * 9, b"[" * 100_000 + b"]" * 100_000):
+        with pytest.raises(ValidationFailed) as caught:
+            parse_json(raw)
+        assert "nested deeper" in caught.value.errors["body"]
+    with pytest.raises(ValidationFailed):
+        parse_json(b"{not json")
+
+
+def test_form_key_depth_and_nul_are_refused():
+    with pytest.raises(ValidationFailed):
+        parse_form([("a" + "[b]" * 20, "1")])
+    with pytest.raises(ValidationFailed):
+        parse_form([("a\x00", "1")])
+    assert parse_form([("newitems[0][taxname][]", "TVA|19")]) == {
+        "newitems": {"0": {"taxname": ["TVA|19"]}}
+    }
+
+
+@pytest.mark.parametrize("status", ["²", "١", "\x00", "7", "paid; drop"])
+def test_status_filter_refuses_what_is_not_a_code_or_a_name(status):
+    with pytest.raises(ValidationFailed) as caught:
+        parse_list_query({"status": status})
+    assert "status" in caught.value.errors
+
+
+def test_status_filter_maps_codes_and_names():
+    assert parse_list_query({"status": "1"})["filters"]["status"] == ("unpaid", "sent")
+    assert parse_list_query({"status": " Overdue "})["filters"]["status"] == (
+        "overdue",
+    )
+
+
+def test_search_keyword():
+    assert parse_search_keyword("  INV/2026/0001 ") == "INV/2026/0001"
+    for bad in ("", "  ", "a\x00", "x" * 300):
+        with pytest.raises(ValidationFailed):
+            parse_search_keyword(bad)
 
 
 @pytest.mark.parametrize(

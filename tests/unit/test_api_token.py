@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -6,9 +7,12 @@ from crm_invoices.lib.api_token import (
     extract_token,
     fixed_window,
     generate_token,
+    retry_after,
     same_digest,
     token_digest,
     token_hint,
+    window_restarts,
+    window_restarts_sql,
 )
 
 
@@ -76,3 +80,39 @@ def test_never_more_than_the_limit_in_a_window(offsets, limit):
     for window_start, _now in allowed_times:
         by_window[window_start] = by_window.get(window_start, 0) + 1
     assert all(count <= limit for count in by_window.values())
+
+
+@given(
+    now=st.floats(0, 1e9, allow_nan=False),
+    offset=st.one_of(st.none(), st.floats(-120, 120, allow_nan=False)),
+)
+def test_window_rule_and_fixed_window_agree(now, offset):
+    start = None if offset is None else now - offset
+    new_start, count, _allowed, _wait = fixed_window(now, start, 5, 10)
+    if window_restarts(now, start):
+        assert (new_start, count) == (now, 1)
+    else:
+        assert (new_start, count) == (start, 6)
+
+
+def test_window_rule_in_sql_names_only_a_column():
+    text = window_restarts_sql("rate_window_start")
+    assert text.count("%(now)s") == 2 and "rate_window_start" in text
+    with pytest.raises(ValueError):
+        window_restarts_sql("x; DROP TABLE y")
+
+
+def test_retry_after():
+    assert retry_after(100.0, 90.0, 3, 3) == 0
+    assert retry_after(100.0, 90.0, 4, 3) == 50
+    assert retry_after(100.0, 90.0, 400, 0) == 0
+
+
+def test_requests_reaching_the_counter_out_of_clock_order_stay_in_the_window():
+    """Parallel requests read the clock, then wait on the counter's row: a
+    request slightly "earlier" than the window start must not reopen it."""
+    start, count, _allowed, _wait = fixed_window(100.0, None, 0, limit=10)
+    start, count, _allowed, _wait = fixed_window(99.98, start, count, limit=10)
+    assert (start, count) == (100.0, 2)
+    # a clock set back by more than a window opens a new one
+    assert fixed_window(30.0, start, count, limit=10)[:2] == (30.0, 1)

@@ -175,7 +175,8 @@ class CrmInvoicesDemo(models.AbstractModel):
             order.action_confirm()
         # The reminders the daily job would have sent by now (without the job's
         # batch commits: this runs inside the module installation).
-        moves._crm_send_reminders(moves._crm_reminders_due(today), sent_by="job")
+        engine = self.env["crm.invoices.reminder.engine"]
+        engine._send(engine._due(today), sent_by="job")
 
     @api.model
     def _pay(self, invoice, share, payment_date):
