@@ -16,7 +16,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..lib import api_payload, api_serialize
+from ..lib import api_payload, api_serialize, perfex
 from ..lib.api_payload import ValidationFailed
 from ..models.crm_invoices_api import ApiConflict
 from ..models.ir_http import ApiResponse
@@ -56,7 +56,7 @@ def api_endpoint(func):
         except ValidationFailed as failure:
             return _error(422, failure.message, failure.errors)
         except ApiConflict as conflict:
-            return _error(409, str(conflict), {"state": str(conflict)})
+            return _error(409, str(conflict), conflict.errors)
         except MissingError:
             return _error(404, request.env._("No data were found"), {"id": "not found"})
         except AccessError:
@@ -136,15 +136,18 @@ class InvoicesApi(http.Controller):
             return {}
         return api_payload.parse_json(raw)
 
-    def _invoice(self, invoice_id):
+    def _invoice(self, invoice_id, include_cancelled=False):
         """The invoice ``invoice_id`` when the token's user may see it.
 
-        A missing invoice and one of another company answer the same 404:
-        ids cannot be enumerated.
+        A missing invoice, one of another company and a cancelled one (unless
+        asked for) answer the same 404: ids cannot be enumerated, and an
+        invoice deleted through the API stays deleted for its clients.
         """
         invoice = None
         if 1 <= invoice_id <= api_payload.MAX_ID:
-            invoice = request.env["crm.invoices.api"]._get(invoice_id)
+            invoice = request.env["crm.invoices.api"]._get(
+                invoice_id, include_cancelled=include_cancelled
+            )
         if not invoice:
             raise ApiResponse(
                 404,
@@ -153,11 +156,15 @@ class InvoicesApi(http.Controller):
             )
         return invoice
 
-    def _one(self, invoice):
-        return request.env["crm.invoices.api"]._serialize(invoice, detail=True)[0]
+    def _one(self, invoice, fields=None):
+        [row] = request.env["crm.invoices.api"]._serialize(invoice, detail=True)
+        return perfex.only_fields(row, fields)
 
-    def _rows(self, invoices):
-        return request.env["crm.invoices.api"]._serialize(invoices)
+    def _date_format(self):
+        return request.env.company.crm_api_date_format or "Y-m-d"
+
+    def _writer(self):
+        return request.env["crm.invoices.api.writer"]
 
     # ------------------------------------------------------------------
     # endpoints
@@ -174,17 +181,23 @@ class InvoicesApi(http.Controller):
         return self._method_not_allowed(["GET", "POST"])
 
     def _list(self):
+        """Perfex's list (an array, by id) without paging parameters; a typed
+        page ``{data, meta}`` with them (meta also in v3's keys)."""
         self._require("read")
         args = request.httprequest.args
         query = api_payload.parse_list_query(args)
         api = request.env["crm.invoices.api"]
         invoices, has_more, total = api._list(query)
-        rows = self._rows(invoices)
         if query["paged"]:
+            rows = api._serialize(invoices, shape="typed")
             meta = api_payload.page_meta(
                 query["page"], query["per_page"], has_more, total
             )
+            rows = [perfex.only_fields(row, query["fields"]) for row in rows]
             return _json({"data": rows, "meta": meta})
+        rows = [
+            perfex.only_fields(row, query["fields"]) for row in api._serialize(invoices)
+        ]
         if not rows:
             raise ApiResponse(404, request.env._("No data were found"), {})
         headers = [("X-Total-Count", str(total))]
@@ -197,7 +210,7 @@ class InvoicesApi(http.Controller):
     def _create(self):
         self._require("create")
         body = self._body()
-        payload = api_payload.normalize_invoice(body)
+        payload = api_payload.normalize_invoice(body, date_format=self._date_format())
         key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()
         claim = None
         if key:
@@ -218,11 +231,13 @@ class InvoicesApi(http.Controller):
             if outcome == "replay":
                 status, answer = claim
                 return _json(answer, status, [("Idempotent-Replayed", "true")])
-        invoice = request.env["crm.invoices.api"]._create(payload)
+        invoice, warnings = self._writer()._create(payload)
         answer = api_serialize.success_json(
-            request.env._("Invoice Added Successfully"),
+            "Invoice Added Successfully",
+            record_id=invoice.id,
             id=invoice.id,
             invoice=self._one(invoice),
+            **({"warnings": warnings} if warnings else {}),
         )
         if claim is not None:
             claim._crm_store(200, answer)
@@ -234,7 +249,10 @@ class InvoicesApi(http.Controller):
         method = request.httprequest.method
         if method == "GET":
             self._require("read")
-            return _json(self._one(self._invoice(invoice_id)))
+            args = request.httprequest.args
+            include_cancelled = api_payload.parse_flag(args, "include_cancelled")
+            invoice = self._invoice(invoice_id, include_cancelled=include_cancelled)
+            return _json(self._one(invoice, api_payload.parse_fields(args)))
         if method == "PUT":
             return self._update(invoice_id)
         if method == "DELETE":
@@ -244,13 +262,18 @@ class InvoicesApi(http.Controller):
     def _update(self, invoice_id):
         self._require("update")
         invoice = self._invoice(invoice_id)
-        payload = api_payload.normalize_invoice(self._body(), update=True)
-        request.env["crm.invoices.api"]._update(invoice, payload)
+        payload = api_payload.normalize_invoice(
+            self._body(), update=True, date_format=self._date_format()
+        )
+        outcome, warnings = self._writer()._update(invoice, payload)
         return _json(
             api_serialize.success_json(
-                request.env._("Invoice Updated Successfully"),
+                "Invoice Updated Successfully",
                 id=invoice.id,
+                record_id=invoice.id,
+                action=outcome,
                 invoice=self._one(invoice),
+                **({"warnings": warnings} if warnings else {}),
             )
         )
 
@@ -262,31 +285,37 @@ class InvoicesApi(http.Controller):
         return self._delete(invoice_id)
 
     def _delete(self, invoice_id):
+        """Perfex's answer whether the invoice was deleted (a draft) or
+        cancelled (posted: the books keep it); ``action`` says which."""
         self._require("delete")
         invoice = self._invoice(invoice_id)
-        name = invoice.name
-        done = request.env["crm.invoices.api"]._delete(invoice)
-        message = (
-            request.env._("Invoice Deleted Successfully")
-            if done == "deleted"
-            else request.env._(
-                "Invoice %(name)s Cancelled: posted invoices are never deleted",
-                name=name,
+        done = self._writer()._delete(invoice)
+        return _json(
+            api_serialize.success_json(
+                "Invoice Deleted Successfully", id=invoice_id, action=done
             )
         )
-        return _json(api_serialize.success_json(message, id=invoice_id, action=done))
 
-    @http.route("/api/invoices/search/<path:keyword>", **ROUTE)
+    @http.route(
+        ["/api/invoices/search", "/api/invoices/search/<path:keyword>"], **ROUTE
+    )
     @api_endpoint
-    def search(self, keyword, **kwargs):
+    def search(self, keyword=None, **kwargs):
+        """``/search/<keyword>`` (v2) or ``/search?q=`` (v3)."""
         if request.httprequest.method != "GET":
             return self._method_not_allowed(["GET"])
         self._require("read")
+        args = request.httprequest.args
+        if keyword is None:
+            keyword = args.get("q", "")
         keyword = api_payload.parse_search_keyword(keyword)
-        invoices = request.env["crm.invoices.api"]._search_keyword(keyword)
+        api = request.env["crm.invoices.api"]
+        invoices = api._search_keyword(keyword)
         if not invoices:
             raise ApiResponse(404, request.env._("No data were found"), {})
-        return _json(self._rows(invoices))
+        fields = api_payload.parse_fields(args)
+        rows = api._serialize(invoices, shape="search")
+        return _json([perfex.only_fields(row, fields) for row in rows])
 
     @http.route(
         "/api/openapi.json",

@@ -1,5 +1,9 @@
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.http import request
+
+from ..lib import perfex
 
 
 class CrmInvoicesRedirect(http.Controller):
@@ -29,3 +33,33 @@ class CrmInvoicesRedirect(http.Controller):
     @http.route("/admin/api/api_management", type="http", auth="user", methods=["GET"])
     def admin_api_management(self, **kwargs):
         return request.redirect("/odoo/crm-invoices-api-tokens")
+
+
+class CrmInvoicesPublicLink(http.Controller):
+    """Perfex's public invoice link, ``/invoice/<id>/<hash>``: clients build it
+    from an invoice's ``id`` and ``hash``."""
+
+    @http.route(
+        "/invoice/<int:invoice_id>/<string:invoice_hash>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def public_invoice(self, invoice_id, invoice_hash, **kwargs):
+        """The customer's page of the invoice (its pay page when
+        ``crm_invoices_payment_link`` is installed), for the right hash only."""
+        # sudo: the hash is the visitor's proof, checked before anything is read
+        moves = request.env["account.move"].sudo()
+        expected = moves.browse(invoice_id)._crm_hash()[invoice_id]
+        if not perfex.same_hash(expected, invoice_hash):
+            raise NotFound()
+        invoice = moves.browse(invoice_id).exists()
+        if (
+            not invoice
+            or invoice.move_type != "out_invoice"
+            or invoice.state != "posted"
+        ):
+            raise NotFound()
+        invoice._portal_ensure_token()
+        return request.redirect(invoice._crm_pay_urls()[invoice.id], local=False)

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from . import invoice_status
+from . import invoice_status, perfex
 
 MAX_ITEMS = 500
 #: Largest record id PostgreSQL's ``integer`` column holds.
@@ -213,17 +213,29 @@ def _decimal(value, field, errors, minimum=None, maximum=None, required=False):
     return number
 
 
-def _date(value, field, errors, required=False):
+def _date(value, field, errors, required=False, date_format="Y-m-d"):
+    """A date in ISO form (``YYYY-MM-DD``) or in the configured Perfex format."""
     if _absent(value, field, errors, required):
         return None
-    if not isinstance(value, str) or not _DATE.match(value.strip()):
+    if not isinstance(value, str):
         errors[field] = "must be a date YYYY-MM-DD"
         return None
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "is not a valid date"
-        return None
+    if _DATE.match(value.strip()):
+        try:
+            parsed = date.fromisoformat(value.strip())
+        except ValueError:
+            errors[field] = "is not a valid date"
+            return None
+    else:
+        parsed = perfex.parse_date(value, date_format)
+        if parsed is None:
+            shown = (
+                "YYYY-MM-DD"
+                if date_format == "Y-m-d"
+                else f"YYYY-MM-DD or {date_format}"
+            )
+            errors[field] = f"must be a date {shown}"
+            return None
     if not MIN_DATE <= parsed <= MAX_DATE:
         errors[field] = f"must be between {MIN_DATE} and {MAX_DATE}"
         return None
@@ -237,8 +249,10 @@ def _bool(value, field, errors):
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("0", "1", "true", "false"):
-        return value.strip().lower() in ("1", "true")
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in perfex.TRUE_WORDS or word in perfex.FALSE_WORDS:
+            return word in perfex.TRUE_WORDS
     errors[field] = "must be 0 or 1"
     return None
 
@@ -317,29 +331,49 @@ def _item(raw, prefix, errors, partial=False):
     order = _int(raw.get("order", raw.get("item_order")), f"{prefix}[order]", errors)
     if order is not None:
         item["order"] = order
+    taxes = _item_taxes(raw, prefix, errors)
+    if taxes is not None:
+        item["taxes"] = taxes
+    return item
+
+
+def _item_taxes(raw, prefix, errors):
+    """An item's taxes: ``taxname`` strings ``"NAME|RATE"`` (empty: no tax), or
+    v3's ``taxes`` objects ``{"name", "rate"}``; ``None`` when not sent."""
+    field = f"{prefix}[taxname]"
     if "taxname" in raw:
         taxes = raw["taxname"]
-        if taxes in (None, ""):
-            taxes = []
-        if isinstance(taxes, str):
-            taxes = [taxes]
-        if isinstance(taxes, dict):
-            taxes = [taxes[key] for key in sorted(taxes, key=str)]
-        if not isinstance(taxes, list):
-            errors[f"{prefix}[taxname]"] = 'must be a list of "NAME|RATE"'
-        else:
-            parsed = []
-            for tax in taxes:
-                pair = parse_tax(tax)
-                if pair is None:
-                    errors[f"{prefix}[taxname]"] = (
-                        f'{str(tax)[:50]!r} is not a tax "NAME|RATE", e.g. "TVA|19.00"'
-                    )
-                    break
-                parsed.append(pair)
-            else:
-                item["taxes"] = parsed
-    return item
+    elif "taxes" in raw:
+        field = f"{prefix}[taxes]"
+        taxes = raw["taxes"]
+    else:
+        return None
+    if taxes in (None, ""):
+        taxes = []
+    if isinstance(taxes, str):
+        taxes = [taxes]
+    if isinstance(taxes, dict):
+        taxes = [taxes[key] for key in sorted(taxes, key=str)]
+    if not isinstance(taxes, list):
+        errors[field] = 'must be a list of "NAME|RATE"'
+        return None
+    # v3's objects {"name", "rate"}
+    taxes = [
+        f"{tax.get('name')}|{tax.get('rate')}" if isinstance(tax, dict) else tax
+        for tax in taxes
+    ]
+    parsed = []
+    for tax in taxes:
+        if tax in (None, ""):
+            continue  # an empty taxname[]: no tax
+        pair = parse_tax(tax)
+        if pair is None:
+            errors[field] = (
+                f'{str(tax)[:50]!r} is not a tax "NAME|RATE", e.g. "TVA|19.00"'
+            )
+            return None
+        parsed.append(pair)
+    return parsed
 
 
 # ---------------------------------------------------------------- invoice
@@ -350,42 +384,9 @@ HEADER_TEXT = {
     "terms": "terms",
 }
 BILLING = ("billing_street", "billing_city", "billing_state", "billing_zip")
+SHIPPING = ("shipping_street", "shipping_city", "shipping_state", "shipping_zip")
 
-
-def normalize_invoice(data, update=False):
-    """Validate a request body; return the canonical payload.
-
-    :param data: the body, from JSON or :func:`parse_form`.
-    :param update: a PUT: nothing is required, ``items`` and
-        ``removed_items`` are allowed.
-    :raises ValidationFailed: with every field in error.
-    """
-    if not isinstance(data, dict):
-        raise ValidationFailed({"body": "must be a JSON object or form fields"})
-    errors = {}
-    payload = {}
-    if update:
-        _check_update_keys(data, errors)
-    _header(data, update, payload, errors)
-    _options(data, payload, errors)
-    new_items = _new_items(data.get("newitems"), errors)
-    if new_items:
-        payload["newitems"] = new_items
-    elif not update:
-        errors.setdefault("newitems", "at least one item is required")
-    if update:
-        changed = _changed_items(data.get("items"), errors)
-        if changed:
-            payload["items"] = changed
-        removed = _removed_items(data.get("removed_items"), errors)
-        if removed:
-            payload["removed_items"] = removed
-    if errors:
-        raise ValidationFailed(errors)
-    return payload
-
-
-#: What a PUT may send.
+#: What a PUT may send and Odoo keeps.
 UPDATABLE = {
     "clientid",
     "number",
@@ -395,9 +396,14 @@ UPDATABLE = {
     *HEADER_TEXT,
     *BILLING,
     "billing_country",
+    *SHIPPING,
+    "shipping_country",
+    "include_shipping",
     "sale_agent",
     "discount_type",
     "discount_percent",
+    "discount_total",
+    "adjustment",
     "cancel_overdue_reminders",
     "save_as_draft",
     "sent",
@@ -407,36 +413,133 @@ UPDATABLE = {
     "items",
     "removed_items",
 }
-#: Keys of an invoice's answer that no request changes.
+#: Fields Perfex's forms send that have no meaning in Odoo: accepted so that
+#: Perfex clients work unchanged, and documented as without effect.
+PERFEX_IGNORED = {
+    "allowed_payment_modes",
+    "tags",
+    "recurring",
+    "repeat_every_custom",
+    "repeat_type_custom",
+    "cycles",
+    "show_quantity_as",
+    "show_shipping_on_invoice",
+    "project_id",
+    "custom_fields",
+    "isedit",
+    "task_id",
+    "expenseid",
+    "billed_tasks",
+    "billed_expenses",
+}
+#: Keys of an invoice's answer that no request changes: a PUT may send them
+#: back (a client that edits what it read) only with the value they have.
 READ_ONLY = {
     "id",
     "prefix",
+    "number_format",
     "formatted_number",
     "currency_name",
+    "currencyid",
+    "symbol",
+    "name",
+    "decimal_separator",
+    "thousand_separator",
+    "placement",
+    "isdefault",
     "total_tax",
     "total_left_to_pay",
     "status",
     "status_name",
     "datesend",
     "datecreated",
+    "addedfrom",
+    "hash",
+    "token",
+    "last_overdue_reminder",
+    "deleted_customer_name",
+    "recurring_type",
+    "custom_recurring",
+    "total_cycles",
+    "is_recurring_from",
+    "last_recurring_date",
+    "subscription_id",
     "odoo_id",
     "portal_url",
     "odoo",
     "payments",
+    "attachments",
+    "visible_attachments_to_customer_found",
+    "client",
+    "scheduled_email",
 }
 
 
+def normalize_invoice(data, update=False, date_format="Y-m-d"):
+    """Validate a request body; return the canonical payload.
+
+    Both dialects are understood: Perfex v2 (``newitems``, ``items`` with
+    ``itemid`` on a PUT) and v3 (``items[]`` on a POST; GET-shaped ``items``
+    with their ``id``).
+
+    :param data: the body, from JSON or :func:`parse_form`.
+    :param update: a PUT: nothing is required, ``items`` and
+        ``removed_items`` are allowed, read-only keys are returned under
+        ``read_only`` (the model compares them with the invoice).
+    :param date_format: the Perfex date format dates may also come in.
+    :raises ValidationFailed: with every field in error.
+    """
+    if not isinstance(data, dict):
+        raise ValidationFailed({"body": "must be a JSON object or form fields"})
+    errors = {}
+    payload = {}
+    if update:
+        read_only = _check_update_keys(data, errors)
+        if read_only:
+            payload["read_only"] = read_only
+    _header(data, update, payload, errors, date_format)
+    _addresses(data, payload, errors)
+    _options(data, payload, errors)
+    new_raw, items_raw = data.get("newitems"), data.get("items")
+    if not update and new_raw in (None, "", [], {}):
+        new_raw, items_raw = items_raw, None  # v3: items[] on a POST
+    new_items = _new_items(new_raw, errors)
+    if update:
+        changed, added = _changed_items(items_raw, errors)
+        new_items += added
+        if changed:
+            payload["items"] = changed
+        removed = _removed_items(data.get("removed_items"), errors)
+        if removed:
+            payload["removed_items"] = removed
+    if new_items:
+        payload["newitems"] = new_items
+    elif not update:
+        errors.setdefault("newitems", "at least one item is required")
+    if errors:
+        raise ValidationFailed(errors)
+    return payload
+
+
 def _check_update_keys(data, errors):
-    """A PUT naming a field it cannot change is refused, not half applied."""
+    """A PUT naming a field it cannot change is refused, not half applied.
+
+    :return: the read-only keys sent, with their values, to be compared with
+        the invoice's.
+    """
+    read_only = {}
     for key in data:
-        if key in UPDATABLE:
+        if key in UPDATABLE or key in PERFEX_IGNORED:
             continue
-        name = str(key)[:60]
-        errors[name] = "is read-only" if key in READ_ONLY else "unknown field"
+        if key in READ_ONLY:
+            read_only[key] = data[key]
+            continue
+        errors[str(key)[:60]] = "unknown field"
+    return read_only
 
 
-def _header(data, update, payload, errors):
-    """Customer, number, dates, currency, notes and billing address."""
+def _header(data, update, payload, errors, date_format):
+    """Customer, number, dates, currency and notes."""
     required = not update
     clientid = _int(
         data.get("clientid"), "clientid", errors, minimum=1, required=required
@@ -446,11 +549,13 @@ def _header(data, update, payload, errors):
     if data.get("number") not in (None, ""):
         number = _text(data["number"], "number", errors, 64)
         if number is not None:
-            payload["number"] = number
-    invoice_date = _date(data.get("date"), "date", errors, required=required)
+            payload["number"] = normalize_number(number)
+    invoice_date = _date(
+        data.get("date"), "date", errors, required=required, date_format=date_format
+    )
     if invoice_date is not None:
         payload["date"] = invoice_date
-    due_date = _date(data.get("duedate"), "duedate", errors)
+    due_date = _date(data.get("duedate"), "duedate", errors, date_format=date_format)
     if due_date is not None:
         payload["duedate"] = due_date
     if invoice_date and due_date and due_date < invoice_date:
@@ -462,22 +567,42 @@ def _header(data, update, payload, errors):
         value = _text(data.get(key), key, errors)
         if value is not None or (update and key in data):
             payload[key] = value or ""
-    for key in BILLING:
+
+
+def normalize_number(number):
+    """A client's invoice number as Perfex compares them: no spaces around,
+    no leading zeros (``"00012"`` is ``"12"``)."""
+    text = str(number).strip()
+    stripped = text.lstrip("0")
+    return stripped or text[:1]
+
+
+def _country(value, field, errors):
+    """A Perfex country id (int), an ISO code (str), or 0 for none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*[A-Za-z]{2}\s*", value):
+        return value.strip().upper()
+    return _int(value, field, errors, minimum=0)
+
+
+def _addresses(data, payload, errors):
+    """Billing and shipping addresses (Perfex keeps them on the invoice)."""
+    for key in (*BILLING, *SHIPPING):
         value = _text(data.get(key), key, errors, MAX_SHORT)
         if value is not None:
             payload[key] = value
-    country = data.get("billing_country")
-    if country not in (None, ""):
-        if isinstance(country, str) and re.fullmatch(r"[A-Za-z]{2}", country.strip()):
-            payload["billing_country"] = country.strip().upper()
-        else:
-            checked = _int(country, "billing_country", errors, minimum=1)
-            if checked is not None:
-                payload["billing_country"] = checked
+    for key in ("billing_country", "shipping_country"):
+        country = _country(data.get(key), key, errors)
+        if country is not None:
+            payload[key] = country
+    include = _bool(data.get("include_shipping"), "include_shipping", errors)
+    if include is not None:
+        payload["include_shipping"] = include
 
 
 def _options(data, payload, errors):
-    """Sale agent, discount, flags and the totals the client expects."""
+    """Sale agent, discount, adjustment, flags and the totals the client expects."""
     if data.get("sale_agent") not in (None, ""):
         agent = _int(data["sale_agent"], "sale_agent", errors, minimum=0)
         if agent is not None:
@@ -497,55 +622,68 @@ def _options(data, payload, errors):
         value = _bool(data.get(flag), flag, errors)
         if value is not None:
             payload[flag] = value
-    for key in ("subtotal", "total"):
+    for key in ("subtotal", "total", "adjustment", "discount_total"):
         value = _decimal(data.get(key), key, errors)
         if value is not None:
             payload[key] = value
 
 
-def _new_items(raw, errors):
+def _new_items(raw, errors, field="newitems"):
     if raw in (None, "", [], {}):
         return []
     listed = _as_list(raw)
     if listed is None:
-        errors["newitems"] = "must be a list of items"
+        errors[field] = "must be a list of items"
         return []
     if len(listed) > MAX_ITEMS:
-        errors["newitems"] = f"has more than {MAX_ITEMS} items"
+        errors[field] = f"has more than {MAX_ITEMS} items"
         return []
     items = []
     for key, item_raw in listed:
-        item = _item(item_raw, f"newitems[{key}]", errors)
+        item = _item(item_raw, f"{field}[{key}]", errors)
         if item is not None:
             items.append(item)
     return items
 
 
 def _changed_items(raw, errors):
-    """``{item id: changes}`` from form data or a JSON list with ids."""
+    """Existing items to change, and items to add, from a PUT's ``items``.
+
+    An entry names its line by ``itemid`` (Perfex v2), ``id`` (an item as
+    read, v3) or, as a last resort, by its key; one without any is new.
+    :return: ``({item id: changes}, [new items])``
+    """
     if raw in (None, "", [], {}):
-        return {}
-    if isinstance(raw, list):
-        pairs = []
-        for index, entry in enumerate(raw):
-            if not isinstance(entry, dict) or "id" not in entry:
-                errors[f"items[{index}]"] = "must be an object with an id"
-                continue
-            pairs.append((entry["id"], entry))
-    elif isinstance(raw, dict):
-        pairs = list(raw.items())
-    else:
-        errors["items"] = "must map item ids to changes"
-        return {}
-    changed = {}
-    for key, entry in pairs:
-        item_id = _int(key, f"items[{key}]", errors, minimum=1)
+        return {}, []
+    listed = _as_list(raw)
+    if listed is None:
+        errors["items"] = "must be a list of items"
+        return {}, []
+    if len(listed) > MAX_ITEMS:
+        errors["items"] = f"has more than {MAX_ITEMS} items"
+        return {}, []
+    changed, added = {}, []
+    keyed = isinstance(raw, dict)
+    for key, entry in listed:
+        field = f"items[{key}]"
+        if not isinstance(entry, dict):
+            errors[field] = "must be an object"
+            continue
+        line = entry.get("itemid", entry.get("id"))
+        if line in (None, "") and keyed:
+            line = key
+        if line in (None, ""):
+            item = _item(entry, field, errors)
+            if item is not None:
+                added.append(item)
+            continue
+        item_id = _int(line, f"{field}[itemid]", errors, minimum=1)
         if item_id is None:
             continue
-        item = _item(entry, f"items[{key}]", errors, partial=True)
+        item = _item(entry, field, errors, partial=True)
         if item is not None:
             changed[item_id] = item
-    return changed
+    return changed, added
 
 
 def _removed_items(raw, errors):
@@ -570,11 +708,14 @@ SORTABLE = {
     "id": "id",
     "date": "invoice_date",
     "duedate": "invoice_date_due",
+    "datecreated": "create_date",
     "number": "name",
     "total": "amount_total",
     "status": "crm_status",
     "clientid": "commercial_partner_id",
 }
+#: Perfex lists invoices by id.
+DEFAULT_ORDER = "id asc"
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
 #: Most invoices of an unpaged (legacy) list; the rest are paged.
@@ -600,39 +741,8 @@ def parse_list_query(args):
             errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
         elif value is not None:
             per_page = value
-    order = "invoice_date desc, id desc"
-    sort = args.get("sort")
-    if sort not in (None, ""):
-        terms = []
-        for term in str(sort).split(","):
-            term = term.strip()
-            descending = term.startswith("-")
-            name = term.lstrip("-+")
-            if name not in SORTABLE:
-                errors["sort"] = (
-                    f"unknown sort field {name[:30]!r}: one of " + ", ".join(SORTABLE)
-                )
-                break
-            terms.append(f"{SORTABLE[name]} {'desc' if descending else 'asc'}")
-        if terms:
-            order = ", ".join(terms + ["id desc"])
-    filters = {}
-    status = args.get("status")
-    if status not in (None, ""):
-        statuses = parse_status(status, errors)
-        if statuses:
-            filters["status"] = statuses
-    clientid = _int(args.get("clientid"), "clientid", errors, minimum=1)
-    if clientid:
-        filters["clientid"] = clientid
-    date_from = _date(args.get("date_from"), "date_from", errors)
-    date_to = _date(args.get("date_to"), "date_to", errors)
-    if date_from:
-        filters["date_from"] = date_from
-    if date_to:
-        filters["date_to"] = date_to
-    if date_from and date_to and date_to < date_from:
-        errors["date_to"] = "must not be before date_from"
+    order = _order(args.get("sort"), errors)
+    filters = _list_filters(args, errors)
     count = _bool(args.get("count"), "count", errors)
     if errors:
         raise ValidationFailed(errors)
@@ -643,7 +753,68 @@ def parse_list_query(args):
         "order": order,
         "filters": filters,
         "count": bool(count),
+        "fields": parse_fields(args),
     }
+
+
+def _order(sort, errors):
+    """``sort=-date,total`` to an Odoo order (Perfex lists by id)."""
+    if sort in (None, ""):
+        return DEFAULT_ORDER
+    terms = []
+    for term in str(sort).split(","):
+        term = term.strip()
+        descending = term.startswith("-")
+        name = term.lstrip("-+")
+        if name not in SORTABLE:
+            errors["sort"] = f"unknown sort field {name[:30]!r}: one of " + ", ".join(
+                SORTABLE
+            )
+            return DEFAULT_ORDER
+        terms.append(f"{SORTABLE[name]} {'desc' if descending else 'asc'}")
+    return ", ".join(terms + ["id asc"])
+
+
+def _list_filters(args, errors):
+    filters = {}
+    status = args.get("status")
+    if status not in (None, ""):
+        statuses = parse_status(status, errors)
+        if statuses:
+            filters["status"] = statuses
+    clientid = _int(args.get("clientid"), "clientid", errors, minimum=1)
+    if clientid:
+        filters["clientid"] = clientid
+    for key in ("date_from", "date_to", "created_after", "created_before"):
+        day = _date(args.get(key), key, errors)
+        if day:
+            filters[key] = day
+    if (
+        filters.get("date_to")
+        and filters.get("date_from", filters["date_to"]) > (filters["date_to"])
+    ):
+        errors["date_to"] = "must not be before date_from"
+    if _bool(args.get("include_cancelled"), "include_cancelled", errors):
+        filters["include_cancelled"] = True
+    return filters
+
+
+def parse_fields(args):
+    """``fields=id,number,total`` (v3): the keys an answer keeps; ``None``: all."""
+    raw = args.get("fields")
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    names = {name.strip() for name in raw.split(",") if name.strip()}
+    return names or None
+
+
+def parse_flag(args, name):
+    """A yes/no query parameter (``1``, ``true``, ``on``...)."""
+    errors = {}
+    value = _bool(args.get(name), name, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return bool(value)
 
 
 def parse_status(value, errors):
@@ -676,11 +847,19 @@ def parse_search_keyword(keyword):
 
 
 def page_meta(page, per_page, has_more, total=None):
-    """A page's meta: ``has_more`` always, ``total`` only when it was counted."""
-    meta = {"page": page, "per_page": per_page, "has_more": has_more}
+    """A page's meta: ``has_more`` always (and v3's ``current_page``), ``total``
+    (and v3's ``last_page``) only when it was counted or is known."""
+    meta = {
+        "page": page,
+        "per_page": per_page,
+        "has_more": has_more,
+        "current_page": page,
+    }
     if total is not None:
+        total_pages = (total + per_page - 1) // per_page if total else 0
         meta["total"] = total
-        meta["total_pages"] = (total + per_page - 1) // per_page if total else 0
+        meta["total_pages"] = total_pages
+        meta["last_page"] = max(total_pages, 1)
     return meta
 
 

@@ -16,12 +16,23 @@ def money(value, digits=2):
     return str(Decimal(str(value or 0)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def _date(value):
+def date_text(value):
     return value.isoformat() if value else None
 
 
-def _datetime(value):
+def datetime_text(value):
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
+
+
+_date, _datetime = date_text, datetime_text
+
+
+def _perfex_id(value):
+    """A Perfex id kept as text in the row (``"194"``) as a number; an ISO
+    code (when nothing is mapped) as it is."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
 
 
 def invoice_json(values, items=None, payments=None):
@@ -39,10 +50,12 @@ def invoice_json(values, items=None, payments=None):
         "number": values.get("sequence_number") or None,
         "prefix": values.get("sequence_prefix") or "",
         "formatted_number": values.get("name") or None,
-        "clientid": values.get("clientid") or None,
+        "clientid": values.get("perfex_clientid") or values.get("clientid") or None,
+        "client_number": values.get("client_number") or None,
         "date": _date(values.get("invoice_date")),
         "duedate": _date(values.get("invoice_date_due")),
-        "currency": values.get("currency_id"),
+        "currency": _perfex_id(values.get("perfex_currency"))
+        or values.get("currency_id"),
         "currency_name": values.get("currency_name"),
         "subtotal": money(values.get("amount_untaxed"), digits),
         "total_tax": money(values.get("amount_tax"), digits),
@@ -64,7 +77,7 @@ def invoice_json(values, items=None, payments=None):
         "billing_city": values.get("billing_city") or "",
         "billing_state": values.get("billing_state") or "",
         "billing_zip": values.get("billing_zip") or "",
-        "billing_country": values.get("billing_country") or 0,
+        "billing_country": _perfex_id(values.get("billing_country")) or 0,
         "datecreated": _datetime(values.get("create_date")),
         "odoo_id": values["id"],
         "portal_url": values.get("portal_url"),

@@ -2,6 +2,7 @@
 
 import copy
 
+from . import perfex
 from .api_payload import (
     DEFAULT_PER_PAGE,
     LEGACY_LIMIT,
@@ -9,6 +10,7 @@ from .api_payload import (
     MAX_DEPTH,
     MAX_PER_PAGE,
     MIN_DATE,
+    PERFEX_IGNORED,
     SORTABLE,
 )
 
@@ -94,7 +96,24 @@ ITEM_INPUT = {
                 {"type": "array", "items": {"type": "string"}},
                 {"type": "string"},
             ],
-            "description": 'Taxes as "NAME|RATE", e.g. "TVA|19.00".',
+            "description": 'Taxes as "NAME|RATE", e.g. "TVA|19.00": the company\'s '
+            "sale tax of that rate (NAME tells apart taxes of one rate; Perfex "
+            "Taxes maps other names). An empty value: no tax.",
+        },
+        "taxes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "rate": {"type": ["number", "string"]},
+                },
+            },
+            "description": "Perfex v3: taxes as objects, instead of taxname.",
+        },
+        "itemid": {
+            "type": ["integer", "string"],
+            "description": "In a PUT's items: the item (line) to change.",
         },
     },
 }
@@ -106,16 +125,27 @@ INVOICE_INPUT = {
         "`newitems[0][description]`, `newitems[0][taxname][]`."
     ),
     "properties": {
-        "clientid": {"type": ["integer", "string"], "description": "Customer id."},
+        "clientid": {
+            "type": ["integer", "string"],
+            "description": "The customer: its Perfex client id, else its Odoo id "
+            "(never a company of the database).",
+        },
         "number": {
             "type": ["string", "integer"],
-            "description": "Accepted for compatibility; Odoo numbers the invoice.",
+            "description": "The client's invoice number, unique in the company "
+            "(409 'The Invoice number is already in use'); leading zeros do not "
+            "count. Odoo's legal sequence still numbers the invoice.",
         },
-        "date": {"type": "string", "format": "date"},
-        "duedate": {"type": "string", "format": "date"},
+        "date": {
+            "type": "string",
+            "description": "YYYY-MM-DD, or the Perfex date format of the company's "
+            "settings (e.g. d/m/Y).",
+        },
+        "duedate": {"type": "string", "description": "As date."},
         "currency": {
             "type": ["integer", "string"],
-            "description": "Currency id or ISO 4217 code.",
+            "description": "ISO 4217 code, or a Perfex currency id (1 USD, 2 EUR, "
+            "or as mapped on the currency).",
         },
         "newitems": {
             "oneOf": [
@@ -123,13 +153,40 @@ INVOICE_INPUT = {
                 {"type": "object", "additionalProperties": ITEM_INPUT},
             ]
         },
+        "items": {
+            "oneOf": [
+                {"type": "array", "items": ITEM_INPUT},
+                {"type": "object", "additionalProperties": ITEM_INPUT},
+            ],
+            "description": "Perfex v3: the items of a new invoice (when newitems "
+            "is not sent).",
+        },
         "billing_street": {"type": "string"},
         "billing_city": {"type": "string"},
         "billing_state": {"type": "string"},
         "billing_zip": {"type": "string"},
         "billing_country": {
             "type": ["integer", "string"],
-            "description": "Country id or ISO 3166 code.",
+            "description": "Perfex country id (194 is Saudi Arabia), ISO 3166 "
+            "code, or 0 for none.",
+        },
+        "include_shipping": {"type": ["integer", "boolean", "string"]},
+        "shipping_street": {"type": "string"},
+        "shipping_city": {"type": "string"},
+        "shipping_state": {"type": "string"},
+        "shipping_zip": {"type": "string"},
+        "shipping_country": {
+            "type": ["integer", "string"],
+            "description": "As billing_country.",
+        },
+        "adjustment": {
+            "type": ["number", "string"],
+            "description": "Perfex's adjustment: an amount without tax added to "
+            "the total (a line of its own in Odoo).",
+        },
+        "discount_total": {
+            "type": ["number", "string"],
+            "description": "Accepted; Odoo computes it from discount_percent.",
         },
         "clientnote": {"type": "string"},
         "terms": {"type": "string"},
@@ -146,7 +203,8 @@ INVOICE_INPUT = {
         "sent": {"type": ["integer", "boolean", "string"]},
         "subtotal": {
             "type": ["number", "string"],
-            "description": "Checked against Odoo's subtotal (422 when they differ).",
+            "description": "Quantity x rate of the items, before discount: checked "
+            "against Odoo's (422 when they differ).",
         },
         "total": {
             "type": ["number", "string"],
@@ -155,18 +213,27 @@ INVOICE_INPUT = {
     },
 }
 
+for _ignored in sorted(PERFEX_IGNORED):
+    INVOICE_INPUT["properties"][_ignored] = {
+        "description": "Sent by Perfex clients; accepted, without effect in Odoo."
+    }
+
 INVOICE_UPDATE = {
     "type": "object",
-    "description": "Only the fields sent change. "
-    "Lines of a posted invoice are locked (409).",
+    "description": "Only the fields sent change; a PUT with the values the invoice "
+    "has changes nothing. A change to a posted invoice without payment resets it "
+    "to draft, applies the change and posts it again under the same number "
+    "(action 'reposted'); otherwise 409 says why. Read-only keys of an answer may "
+    "be sent back with their value; another value is a 422.",
     "properties": {
         **INVOICE_INPUT["properties"],
         "items": {
             "oneOf": [
                 {"type": "object", "additionalProperties": ITEM_INPUT},
-                {"type": "array", "items": {**ITEM_INPUT, "required": ["id"]}},
+                {"type": "array", "items": ITEM_INPUT},
             ],
-            "description": "Changes to existing items, by item id.",
+            "description": "Changes to existing items, named by itemid (or id, or "
+            "their key); an item without one is added.",
         },
         "removed_items": {
             "oneOf": [
@@ -187,54 +254,27 @@ SCHEMAS = {
             "error": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     },
-    "Item": {
-        "type": "object",
-        "required": ["id", "description", "qty", "rate", "taxname", "subtotal"],
-        "properties": {
-            "id": {"type": "integer"},
-            "rel_id": {"type": "integer"},
-            "rel_type": {"const": "invoice"},
-            "description": {"type": "string"},
-            "long_description": {"type": "string"},
-            "qty": {"type": "string"},
-            "rate": MONEY,
-            "unit": {"type": "string"},
-            "item_order": {"type": "integer"},
-            "taxname": {"type": "array", "items": {"type": "string"}},
-            "subtotal": MONEY,
-        },
-    },
-    "Payment": {
-        "type": "object",
-        "required": ["id", "invoiceid", "amount", "date"],
-        "properties": {
-            "id": {"type": ["integer", "null"]},
-            "invoiceid": {"type": "integer"},
-            "amount": MONEY,
-            "paymentmode": {"type": "string"},
-            "date": NULLABLE_DATE,
-            "transactionid": {"type": "string"},
-        },
-    },
     "InvoiceSummary": {
         "type": "object",
-        "required": ["id", "status", "status_name", "total", "odoo_id"],
+        "description": "An invoice of a page: numbers as numbers; all keys "
+        "present unless `fields` narrows them.",
         "properties": {
             "id": {"type": "integer"},
             "number": {"type": ["integer", "null"]},
             "prefix": {"type": "string"},
             "formatted_number": NULLABLE_STRING,
             "clientid": {"type": ["integer", "null"]},
+            "client_number": NULLABLE_STRING,
             "date": NULLABLE_DATE,
             "duedate": NULLABLE_DATE,
-            "currency": {"type": "integer"},
+            "currency": {"type": ["integer", "string"]},
             "currency_name": {"type": "string"},
             "subtotal": MONEY,
             "total_tax": MONEY,
             "total": MONEY,
             "total_left_to_pay": MONEY,
             "discount_percent": MONEY,
-            "discount_type": {"enum": ["", "before_tax"]},
+            "discount_type": {"enum": ["", "before_tax", "after_tax"]},
             "status": {
                 "type": "integer",
                 "enum": [1, 2, 3, 4, 5, 6],
@@ -253,22 +293,80 @@ SCHEMAS = {
             "billing_city": {"type": "string"},
             "billing_state": {"type": "string"},
             "billing_zip": {"type": "string"},
-            "billing_country": {"type": "integer"},
+            "billing_country": {"type": ["integer", "string"]},
             "datecreated": NULLABLE_STRING,
             "odoo_id": {"type": "integer"},
             "portal_url": {"type": "string"},
             "odoo": {"type": "object"},
         },
     },
+    "PerfexInvoice": {
+        "type": "object",
+        "description": "An invoice as Perfex's invoices table has it: every value "
+        "a string (or null), Perfex's keys, all present unless `fields` narrows "
+        "them; Odoo's own under odoo_id, portal_url and odoo.",
+        "properties": {
+            **{key: NULLABLE_STRING for key in perfex.INVOICE_COLUMNS},
+            "subtotal": MONEY,
+            "total_tax": MONEY,
+            "total": MONEY,
+            "status": {
+                "enum": ["1", "2", "3", "4", "5", "6"],
+                "description": "1 unpaid (or sent), 2 paid, 3 partially paid, "
+                "4 overdue, 5 cancelled, 6 draft.",
+            },
+            "odoo_id": {"type": "integer"},
+            "portal_url": {"type": "string"},
+            "odoo": {"type": "object"},
+        },
+    },
+    "PerfexItem": {
+        "type": "object",
+        "required": list(perfex.ITEM_KEYS),
+        "properties": {
+            **{key: {"type": "string"} for key in perfex.ITEM_KEYS},
+            "taxname": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "PerfexPayment": {
+        "type": "object",
+        "required": list(perfex.PAYMENT_KEYS),
+        "properties": {key: NULLABLE_STRING for key in perfex.PAYMENT_KEYS},
+    },
+    "PerfexClient": {
+        "type": "object",
+        "required": list(perfex.CLIENT_KEYS),
+        "properties": {key: NULLABLE_STRING for key in perfex.CLIENT_KEYS},
+    },
     "Invoice": {
         "allOf": [
-            _ref("InvoiceSummary"),
+            _ref("PerfexInvoice"),
             {
                 "type": "object",
-                "required": ["items", "payments"],
+                "description": "One invoice, as Perfex's GET answer has it.",
                 "properties": {
-                    "items": {"type": "array", "items": _ref("Item")},
-                    "payments": {"type": "array", "items": _ref("Payment")},
+                    **{key: NULLABLE_STRING for key in perfex.CURRENCY_COLUMNS},
+                    "total_left_to_pay": MONEY,
+                    "items": {"type": "array", "items": _ref("PerfexItem")},
+                    "attachments": {"type": "array", "items": {"type": "object"}},
+                    "visible_attachments_to_customer_found": {"type": "boolean"},
+                    "client": _ref("PerfexClient"),
+                    "payments": {"type": "array", "items": _ref("PerfexPayment")},
+                    "scheduled_email": {"type": "null"},
+                },
+            },
+        ]
+    },
+    "PerfexSearchRow": {
+        "allOf": [
+            _ref("PerfexInvoice"),
+            {
+                "type": "object",
+                "description": "A search hit: the invoice joined with its "
+                "customer's columns, as Perfex's search answers.",
+                "properties": {
+                    **{key: NULLABLE_STRING for key in perfex.SEARCH_CLIENT_KEYS},
+                    "invoiceid": {"type": "string"},
                 },
             },
         ]
@@ -280,9 +378,11 @@ SCHEMAS = {
             "data": {"type": "array", "items": _ref("InvoiceSummary")},
             "meta": {
                 "type": "object",
-                "description": "`total` and `total_pages` only with `count=true` "
-                "(counting costs as much as the page itself on a large database).",
-                "required": ["page", "per_page", "has_more"],
+                "description": "`total`, `total_pages` and `last_page` only with "
+                "`count=true` or on the last page (counting costs as much as the "
+                "page itself on a large database); `current_page` and `last_page` "
+                "are Perfex v3's names.",
+                "required": ["page", "per_page", "has_more", "current_page"],
                 "properties": {
                     "page": {"type": "integer", "minimum": 1},
                     "per_page": {
@@ -293,6 +393,8 @@ SCHEMAS = {
                     "total": {"type": "integer", "minimum": 0},
                     "total_pages": {"type": "integer", "minimum": 0},
                     "has_more": {"type": "boolean"},
+                    "current_page": {"type": "integer", "minimum": 1},
+                    "last_page": {"type": "integer", "minimum": 1},
                 },
             },
         },
@@ -304,12 +406,29 @@ SCHEMAS = {
             "status": {"const": True},
             "message": {"type": "string"},
             "id": {"type": "integer"},
+            "record_id": {"type": "integer", "description": "Perfex v3's id."},
+            "warnings": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "The client's subtotal or total differed from "
+                "Odoo's: the invoice has Odoo's (unless the company refuses such "
+                "requests: then 422).",
+            },
             "invoice": _ref("Invoice"),
-            "action": {"enum": ["deleted", "cancelled"]},
+            "action": {
+                "enum": ["deleted", "cancelled", "unchanged", "updated", "reposted"]
+            },
         },
     },
     "InvoiceInput": INVOICE_INPUT,
     "InvoiceUpdate": INVOICE_UPDATE,
+}
+
+FIELDS_PARAMETER = {
+    "name": "fields",
+    "in": "query",
+    "description": "Perfex v3: comma-separated keys to keep in each invoice.",
+    "schema": {"type": "string"},
 }
 
 ID_PARAMETER = {
@@ -346,8 +465,18 @@ def document(server_url="", invoice_properties=None):
         ones other addons add), merged into the ``InvoiceSummary`` schema.
     """
     schemas = copy.deepcopy(SCHEMAS)
-    schemas["InvoiceSummary"]["properties"].update(invoice_properties or {})
+    for name in ("InvoiceSummary", "PerfexInvoice"):
+        schemas[name]["properties"].update(invoice_properties or {})
     list_parameters = [
+        FIELDS_PARAMETER,
+        {
+            "name": "include_cancelled",
+            "in": "query",
+            "description": "Also cancelled invoices (a DELETE cancels a posted "
+            "invoice; it is then left out like a deleted one). status=5 lists "
+            "them too.",
+            "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
+        },
         {
             "name": "count",
             "in": "query",
@@ -428,7 +557,7 @@ def document(server_url="", invoice_properties=None):
                                     "oneOf": [
                                         {
                                             "type": "array",
-                                            "items": _ref("InvoiceSummary"),
+                                            "items": _ref("PerfexInvoice"),
                                         },
                                         _ref("InvoicePage"),
                                     ]
@@ -473,9 +602,21 @@ def document(server_url="", invoice_properties=None):
                 "get": {
                     "operationId": "getInvoice",
                     "summary": "One invoice with its items and payments",
+                    "parameters": [
+                        FIELDS_PARAMETER,
+                        {
+                            "name": "include_cancelled",
+                            "in": "query",
+                            "description": "Also a cancelled invoice (else 404).",
+                            "schema": {
+                                "type": "string",
+                                "enum": ["true", "false", "1", "0"],
+                            },
+                        },
+                    ],
                     "responses": {
                         "200": _ok("The invoice", _ref("Invoice")),
-                        **_errors("401", "403", "404", "405", "429"),
+                        **_errors("401", "403", "404", "405", "422", "429"),
                     },
                 },
                 "put": {
@@ -501,20 +642,43 @@ def document(server_url="", invoice_properties=None):
             "/api/invoices/search/{keyword}": {
                 "get": {
                     "operationId": "searchInvoices",
-                    "summary": "Search by number (with or without prefix or leading "
-                    "zeros), customer name or reference",
+                    "summary": "Search by number (the client's, or Odoo's with or "
+                    "without prefix or leading zeros), customer name or reference",
                     "parameters": [
                         {
                             "name": "keyword",
                             "in": "path",
                             "required": True,
                             "schema": {"type": "string", "minLength": 1},
-                        }
+                        },
+                        FIELDS_PARAMETER,
                     ],
                     "responses": {
                         "200": _ok(
                             "Matching invoices",
-                            {"type": "array", "items": _ref("InvoiceSummary")},
+                            {"type": "array", "items": _ref("PerfexSearchRow")},
+                        ),
+                        **_errors("401", "403", "404", "405", "422", "429"),
+                    },
+                }
+            },
+            "/api/invoices/search": {
+                "get": {
+                    "operationId": "searchInvoicesQuery",
+                    "summary": "Perfex v3's search: the keyword as ?q=",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1},
+                        },
+                        FIELDS_PARAMETER,
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            "Matching invoices",
+                            {"type": "array", "items": _ref("PerfexSearchRow")},
                         ),
                         **_errors("401", "403", "404", "405", "422", "429"),
                     },

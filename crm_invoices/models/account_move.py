@@ -8,6 +8,7 @@ from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_index
 
 from ..lib import invoice_status as status_rules
+from ..lib import perfex
 
 _logger = logging.getLogger(__name__)
 
@@ -62,6 +63,14 @@ class AccountMove(models.Model):
     crm_admin_note = fields.Text(
         string="Internal Note", help="For the staff only (Perfex 'admin note')."
     )
+    crm_client_number = fields.Char(
+        string="Client Number",
+        copy=False,
+        index="btree_not_null",
+        help="The number a REST API client (Perfex) gave this invoice: unique in the "
+        "company and found by the API's search. Odoo's legal sequence still numbers "
+        "the invoice.",
+    )
     crm_discount_type = fields.Selection(
         [("before_tax", "Before Tax"), ("after_tax", "After Tax")],
         string="Discount Type",
@@ -95,6 +104,14 @@ class AccountMove(models.Model):
         copy=False,
         help="Date of the payment that settled the invoice in full.",
     )
+
+    _sql_constraints = [
+        (
+            "crm_client_number_uniq",
+            "UNIQUE(company_id, crm_client_number)",
+            "The Invoice number is already in use",
+        ),
+    ]
 
     def init(self):
         res = super().init()
@@ -391,6 +408,39 @@ class AccountMove(models.Model):
         self.ensure_one()
         self._portal_ensure_token()
         return self._crm_pay_urls()[self.id]
+
+    def _crm_api_repost_refusal(self):
+        """Why a REST API change may not reset this posted invoice to draft and
+        post it again, or ``None`` when it may.
+
+        Other addons add their reasons with ``super()`` (e-Factura: an invoice
+        sent to the tax authority).
+        """
+        self.ensure_one()
+        if not self.company_id.crm_api_repost:
+            return self.env._(
+                "changes to posted invoices through the API are turned off in "
+                "%(company)s",
+                company=self.company_id.name,
+            )
+        if self.payment_state != "not_paid":
+            return self.env._("it has payments: unreconcile them first")
+        if not self.show_reset_to_draft_button:
+            return self.env._(
+                "Odoo does not allow resetting it to draft (locked, secured or "
+                "waiting for a cancellation request)"
+            )
+        try:
+            self._check_fiscal_lock_dates()
+        except UserError as error:
+            return str(error)
+        return None
+
+    def _crm_hash(self):
+        """The invoice's public ``hash`` (Perfex clients build ``/invoice/<id>/<hash>``
+        from it): an HMAC of its id with the database secret, stored nowhere."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return {move.id: perfex.invoice_hash(move.id, secret) for move in self}
 
     def _crm_pay_urls(self):
         """``{invoice id: URL where the customer pays it}``, for a batch.

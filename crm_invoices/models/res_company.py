@@ -1,8 +1,38 @@
-from odoo import api, models
+from odoo import api, fields, models
+
+from ..lib import perfex
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    crm_api_repost = fields.Boolean(
+        string="API May Edit Posted Invoices",
+        default=True,
+        help="A REST API change to a posted invoice without payment resets it to "
+        "draft, applies the change and posts it again under the same number (with "
+        "a note in the chatter). Off: such a change is refused (409).",
+    )
+    crm_api_totals = fields.Selection(
+        [
+            ("warn", "Keep Odoo's totals and warn"),
+            ("refuse", "Refuse the request"),
+        ],
+        string="API Totals That Differ",
+        default="warn",
+        required=True,
+        help="When the subtotal or total a REST API client sends differs from what "
+        "Odoo computes: keep Odoo's (the answer carries them and a warning, as "
+        "Perfex clients expect the request to succeed), or refuse it (422).",
+    )
+    crm_api_date_format = fields.Selection(
+        [(code, code) for code in perfex.DATE_FORMATS],
+        string="API Date Format",
+        default="Y-m-d",
+        required=True,
+        help="The date format of your Perfex CRM: the REST API also accepts dates "
+        "written this way (ISO dates YYYY-MM-DD are always accepted).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

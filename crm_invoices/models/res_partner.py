@@ -6,11 +6,27 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    crm_perfex_id = fields.Integer(
+        string="Perfex Client Id",
+        copy=False,
+        index="btree_not_null",
+        help="The id of this customer in Perfex CRM, for REST API clients that "
+        "kept Perfex's ids ('clientid'). Without one, the API uses the contact's "
+        "Odoo id.",
+    )
     crm_no_payment_reminders = fields.Boolean(
         string="No Payment Reminders",
         help="Never send automatic or manual payment reminders to this customer "
         "(its contacts included).",
     )
+
+    _sql_constraints = [
+        (
+            "crm_perfex_id_uniq",
+            "UNIQUE(crm_perfex_id)",
+            "Another contact has this Perfex client id.",
+        ),
+    ]
 
     def _commercial_fields(self):
         # Contacts follow their company's choice.

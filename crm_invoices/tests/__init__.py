@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_api
 from . import test_api_hardening
+from . import test_api_perfex
 from . import test_ar_report
 from . import test_bulk_actions
 from . import test_controllers

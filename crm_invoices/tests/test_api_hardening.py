@@ -258,8 +258,8 @@ class TestApiAnswers(ApiCommon):
         original_serialize = api._serialize
         original_properties = api._openapi_invoice_properties
 
-        def serialize(self, invoices, detail=False):
-            rows = original_serialize(self, invoices, detail)
+        def serialize(self, invoices, detail=False, shape="perfex"):
+            rows = original_serialize(self, invoices, detail, shape)
             for row in rows:
                 row["efactura_state"] = "to_send"
             return rows
@@ -274,15 +274,18 @@ class TestApiAnswers(ApiCommon):
         ):
             one = self.api("GET", f"/api/invoices/{invoice.id}", token=self.reader)
             listed = self.api("GET", "/api/invoices?per_page=1", token=self.reader)
+            legacy = self.api("GET", "/api/invoices", token=self.reader)
             document = self.url_open("/api/openapi.json").json()
         self.assertEqual(one.json()["efactura_state"], "to_send")
         self.assertEqual(listed.json()["data"][0]["efactura_state"], "to_send")
+        self.assertEqual(legacy.json()[0]["efactura_state"], "to_send")
         self.assertIn(
             "efactura_state",
             document["components"]["schemas"]["InvoiceSummary"]["properties"],
         )
 
     def test_paged_list_counts_only_when_asked(self):
+        self.make_invoice()
         self.make_invoice()
         plain = self.api("GET", "/api/invoices?per_page=1", token=self.reader).json()
         self.assertNotIn("total", plain["meta"])

@@ -68,7 +68,7 @@ def test_parallel_creations_each_create_one_invoice(base_url, token, clientid):
     assert [r.status_code for r in responses] == [200] * CLIENTS, [
         r.text[:200] for r in responses if r.status_code != 200
     ]
-    numbers = {r.json()["invoice"]["formatted_number"] for r in responses}
+    numbers = {r.json()["invoice"]["odoo"]["formatted_number"] for r in responses}
     assert len({r.json()["id"] for r in responses}) == CLIENTS
     assert len(numbers) == CLIENTS
 

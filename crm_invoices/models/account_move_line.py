@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    crm_is_adjustment = fields.Boolean(
+        string="Adjustment",
+        copy=True,
+        help="The line that carries the invoice's adjustment (Perfex): a signed "
+        "amount without tax, added to the total.",
+    )

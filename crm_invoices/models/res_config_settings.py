@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    crm_api_repost = fields.Boolean(related="company_id.crm_api_repost", readonly=False)
+    crm_api_totals = fields.Selection(
+        related="company_id.crm_api_totals", readonly=False
+    )
+    crm_api_date_format = fields.Selection(
+        related="company_id.crm_api_date_format", readonly=False
+    )
