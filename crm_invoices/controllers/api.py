@@ -95,7 +95,7 @@ class InvoicesApi(http.Controller):
         return request.env["crm.invoices.api.token"].sudo().browse(token_id)
 
     def _require(self, scope):
-        if not self._token().has_scope(scope):
+        if scope not in request.env.context.get("crm_invoices_scopes", ()):
             raise ApiResponse(
                 403,
                 request.env._("This token may not %(scope)s invoices", scope=scope),

@@ -10,9 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import invoice_status
 
+_QUANTUMS = {digits: Decimal(1).scaleb(-digits) for digits in range(7)}
+
 
 def money(value, digits=2):
-    quantum = Decimal(1).scaleb(-int(digits))
+    digits = int(digits)
+    quantum = _QUANTUMS.get(digits) or Decimal(1).scaleb(-digits)
     return str(Decimal(str(value or 0)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 

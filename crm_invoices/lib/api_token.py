@@ -102,3 +102,14 @@ def fixed_window(now, window_start, count, limit, window=WINDOW):
     count += 1
     wait = retry_after(now, window_start, count, limit, window)
     return window_start, count, not wait, wait
+
+
+def token_companies(company_id, other_company_ids, user_company_ids):
+    """The companies a request of a token works in, the token's first: those
+    of the token that its user still belongs to; none when the user left the
+    token's own company."""
+    user_companies = set(user_company_ids or ())
+    if company_id not in user_companies:
+        return []
+    others = sorted(set(other_company_ids or ()) & user_companies - {company_id})
+    return [company_id, *others]

@@ -450,14 +450,27 @@ class AccountMove(models.Model):
         portal page (Odoo's payment providers), with the access token when
         the invoice has one (reading never writes one);
         ``crm_invoices_payment_link`` returns its hosted pay-now links instead.
+        One query for the batch (the API asks for 100 at a time); the base URL
+        is the database's (``get_base_url``: invoices have no website of
+        their own).
         """
-        urls = {}
-        for move in self:
-            url = move.get_base_url() + move.access_url
-            if move.access_token:
-                url += f"?access_token={move.access_token}"
-            urls[move.id] = url
-        return urls
+        if not self:
+            return {}
+        self.flush_recordset(["access_token"])
+        tokens = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT id, access_token FROM account_move WHERE id IN %s",
+                    tuple(self.ids),
+                )
+            )
+        )
+        base = self[:1].get_base_url()
+        return {
+            move_id: f"{base}/my/invoices/{move_id}"
+            + (f"?access_token={tokens[move_id]}" if tokens.get(move_id) else "")
+            for move_id in self.ids
+        }
 
     # ------------------------------------------------------------------
     # Business methods

@@ -192,12 +192,12 @@ class CrmInvoicesApi(models.AbstractModel):
 
     @api.model
     def _values(self, invoices):
-        """Plain values of ``invoices`` for the answer shapes, in one query.
+        """Plain values of ``invoices`` for the answer shapes, in three queries
+        whatever their number: the invoices, their lines' sums, their addresses.
 
-        ``invoices`` come from a search under the user's record rules; their
-        columns, addresses, currency, Perfex ids and last reminder are read
-        together (the ORM would spend most of the time in per-field access
-        for a page of 100).
+        ``invoices`` come from a search under the user's record rules; reading
+        their columns in SQL spares the ORM's per-field work for a page of 100,
+        and three small statements plan much faster than one with ten joins.
         """
         if not invoices:
             return []
@@ -208,8 +208,7 @@ class CrmInvoicesApi(models.AbstractModel):
         self.env["res.partner"].flush_model(
             ["street", "city", "zip", "state_id", "country_id", "crm_perfex_id"]
         )
-        self.env["crm.invoices.reminder"].flush_model()
-        lang = self.env.lang or "en_US"
+        ids = tuple(invoices.ids)
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -217,7 +216,8 @@ class CrmInvoicesApi(models.AbstractModel):
                        move.crm_client_number AS client_number,
                        move.commercial_partner_id AS clientid,
                        COALESCE(customer.crm_perfex_id, customer.id) AS perfex_clientid,
-                       move.partner_id, move.invoice_date, move.invoice_date_due,
+                       move.partner_id, move.partner_shipping_id,
+                       move.invoice_date, move.invoice_date_due,
                        move.currency_id, currency.name AS currency_name,
                        currency.symbol AS currency_symbol,
                        currency.position AS currency_position,
@@ -237,31 +237,9 @@ class CrmInvoicesApi(models.AbstractModel):
                        move.crm_no_reminders AS no_reminders,
                        move.crm_discount_type AS discount_type,
                        move.crm_last_reminder_date AS last_reminder_date,
-                       move.create_uid,
-                       partner.street AS billing_street, partner.city AS billing_city,
-                       state.name AS billing_state,
-                       partner.zip AS billing_zip,
-                       COALESCE(country.crm_perfex_id::text, country.code)
-                           AS billing_country,
-                       partner.country_id AS billing_country_id,
-                       move.partner_shipping_id IS NOT NULL
-                           AND move.partner_shipping_id != move.partner_id
-                           AS include_shipping,
-                       shipping.street AS shipping_street,
-                       shipping.city AS shipping_city,
-                       shipping_state.name AS shipping_state,
-                       shipping.zip AS shipping_zip,
-                       COALESCE(
-                           shipping_country.crm_perfex_id::text, shipping_country.code
-                       ) AS shipping_country,
-                       move.create_date, move.move_type,
-                       move.state, move.payment_state, move.company_id,
-                       COALESCE(level.name->>%(lang)s, level.name->>'en_US')
-                           AS last_reminder,
-                       COALESCE(lines.percent, 0) AS discount_percent,
-                       COALESCE(lines.gross, 0) AS items_subtotal,
-                       COALESCE(lines.discounted, 0) AS discount_total,
-                       COALESCE(lines.adjustment, 0) AS adjustment
+                       move.crm_last_reminder_level_id AS last_reminder_level_id,
+                       move.create_uid, move.create_date, move.move_type,
+                       move.state, move.payment_state, move.company_id
                   FROM account_move move
                   JOIN res_currency currency ON currency.id = move.currency_id
                   JOIN res_company company ON company.id = move.company_id
@@ -269,49 +247,23 @@ class CrmInvoicesApi(models.AbstractModel):
                        ON company_currency.id = company.currency_id
              LEFT JOIN res_partner customer ON customer.id = move.commercial_partner_id
              LEFT JOIN res_users agent ON agent.id = move.invoice_user_id
-             LEFT JOIN res_partner partner ON partner.id = move.partner_id
-             LEFT JOIN res_country_state state ON state.id = partner.state_id
-             LEFT JOIN res_country country ON country.id = partner.country_id
-             LEFT JOIN res_partner shipping
-                       ON shipping.id = move.partner_shipping_id
-                      AND move.partner_shipping_id != move.partner_id
-             LEFT JOIN res_country_state shipping_state
-                       ON shipping_state.id = shipping.state_id
-             LEFT JOIN res_country shipping_country
-                       ON shipping_country.id = shipping.country_id
-             LEFT JOIN crm_invoices_reminder_level level
-                       ON level.id = move.crm_last_reminder_level_id
-             LEFT JOIN (
-                       SELECT line.move_id,
-                              CASE WHEN COUNT(DISTINCT line.discount) FILTER (
-                                            WHERE line.crm_is_adjustment IS NOT TRUE
-                                        ) = 1
-                                   THEN MAX(line.discount) FILTER (
-                                            WHERE line.crm_is_adjustment IS NOT TRUE
-                                        )
-                              END AS percent,
-                              SUM(line.quantity * line.price_unit) FILTER (
-                                  WHERE line.crm_is_adjustment IS NOT TRUE
-                              ) AS gross,
-                              SUM(
-                                  line.quantity * line.price_unit * line.discount / 100
-                              ) FILTER (
-                                  WHERE line.crm_is_adjustment IS NOT TRUE
-                              ) AS discounted,
-                              SUM(line.quantity * line.price_unit) FILTER (
-                                  WHERE line.crm_is_adjustment
-                              ) AS adjustment
-                         FROM account_move_line line
-                        WHERE line.move_id IN %(ids)s
-                          AND line.display_type = 'product'
-                     GROUP BY line.move_id
-                   ) lines ON lines.move_id = move.id
-                 WHERE move.id IN %(ids)s
+                 WHERE move.id IN %s
                 """,
-                lang=lang,
-                ids=tuple(invoices.ids),
+                ids,
             )
         )
+        sums = self._line_sums(ids)
+        addresses = self._addresses(
+            {row["partner_id"] for row in rows}
+            | {row["partner_shipping_id"] for row in rows}
+        )
+        levels = {
+            level.id: level.name
+            for level in self.env["crm.invoices.reminder.level"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse({row["last_reminder_level_id"] for row in rows} - {None})
+        }
         by_id = {row["id"]: row for row in rows}
         pay_urls = invoices._crm_pay_urls()
         hashes = invoices._crm_hash()
@@ -322,6 +274,21 @@ class CrmInvoicesApi(models.AbstractModel):
             if row["name"] == "/":
                 row["name"] = None
             row["terms"] = row["terms"] and html2plaintext(row["terms"])
+            row.update(sums.get(invoice_id, {}))
+            for kind, partner_id in (
+                ("billing", row["partner_id"]),
+                ("shipping", row["partner_shipping_id"]),
+            ):
+                for key, value in addresses.get(partner_id, {}).items():
+                    row[f"{kind}_{key}"] = value
+            row["include_shipping"] = bool(
+                row["partner_shipping_id"]
+                and row["partner_shipping_id"] != row["partner_id"]
+            )
+            if not row["include_shipping"]:
+                for key in ("street", "city", "state", "zip", "country"):
+                    row[f"shipping_{key}"] = None
+            row["last_reminder"] = levels.get(row["last_reminder_level_id"])
             row["portal_url"] = pay_urls[invoice_id]
             row["hash"] = hashes[invoice_id]
             row["days_overdue"] = status_rules.days_overdue(
@@ -329,6 +296,81 @@ class CrmInvoicesApi(models.AbstractModel):
             )
             values.append(row)
         return values
+
+    @api.model
+    def _line_sums(self, ids):
+        """``{invoice id: sums}``: Perfex's subtotal (quantity x rate before
+        discount), discount, common discount percent and adjustment."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id,
+                       CASE WHEN COUNT(DISTINCT line.discount) FILTER (
+                                     WHERE line.crm_is_adjustment IS NOT TRUE
+                                 ) = 1
+                            THEN MAX(line.discount) FILTER (
+                                     WHERE line.crm_is_adjustment IS NOT TRUE
+                                 )
+                       END,
+                       SUM(line.quantity * line.price_unit) FILTER (
+                           WHERE line.crm_is_adjustment IS NOT TRUE
+                       ),
+                       SUM(line.quantity * line.price_unit * line.discount / 100)
+                           FILTER (WHERE line.crm_is_adjustment IS NOT TRUE),
+                       SUM(line.quantity * line.price_unit) FILTER (
+                           WHERE line.crm_is_adjustment
+                       )
+                  FROM account_move_line line
+                 WHERE line.move_id IN %s
+                   AND line.display_type = 'product'
+              GROUP BY line.move_id
+                """,
+                ids,
+            )
+        )
+        return {
+            move_id: {
+                "discount_percent": percent or 0,
+                "items_subtotal": gross or 0,
+                "discount_total": discounted or 0,
+                "adjustment": adjustment or 0,
+            }
+            for move_id, percent, gross, discounted, adjustment in rows
+        }
+
+    @api.model
+    def _addresses(self, partner_ids):
+        """``{contact id: address}`` as the API gives it (country: its Perfex id,
+        else its ISO code)."""
+        partner_ids = tuple(partner_ids - {None})
+        if not partner_ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.id, partner.street, partner.city, state.name,
+                       partner.zip,
+                       COALESCE(country.crm_perfex_id::text, country.code),
+                       partner.country_id
+                  FROM res_partner partner
+             LEFT JOIN res_country_state state ON state.id = partner.state_id
+             LEFT JOIN res_country country ON country.id = partner.country_id
+                 WHERE partner.id IN %s
+                """,
+                partner_ids,
+            )
+        )
+        return {
+            partner_id: {
+                "street": street,
+                "city": city,
+                "state": state,
+                "zip": zip_code,
+                "country": country,
+                "country_id": country_id,
+            }
+            for partner_id, street, city, state, zip_code, country, country_id in rows
+        }
 
     @api.model
     def _client_values(self, invoices):

@@ -58,6 +58,9 @@ class CrmInvoicesApiToken(models.Model):
     )
     company_ids = fields.Many2many(
         "res.company",
+        "crm_invoices_api_token_company_rel",
+        "token_id",
+        "company_id",
         string="Other Companies",
         help="Other companies whose invoices the token may read and change; its "
         "user must belong to them too.",
@@ -295,22 +298,26 @@ class CrmInvoicesApiToken(models.Model):
 
     @api.model
     def _crm_authenticate(self, value, now=None):
-        """Check the token ``value`` and count the request, in one statement.
+        """Check the token ``value``, count the request and read what the
+        request needs (user, companies, scopes), in one statement.
 
         The counters are bookkeeping: they are updated in a transaction of
         their own, committed at once and without waiting for the disk
         (``synchronous_commit`` off), in READ COMMITTED, so parallel requests of
         one token wait on the row lock for the length of one UPDATE and never
         fail on it.  They count requests that failed afterwards too.
-        :return: ``(token, None, retry_after)`` with ``retry_after`` 0 when the
-            rate limit allows the request, or ``(empty, reason, 0)``.
+        :return: ``(grant, None)`` with ``grant`` a dict (``token_id``,
+            ``user_id``, ``company_ids`` (the token's company first, those its
+            user still belongs to), ``scopes``, ``rate_limit``,
+            ``retry_after``: 0 when the rate limit allows the request), or
+            ``(None, reason)``.
         """
         digest = api_token.token_digest(value, self._crm_secret())
         now = time.time() if now is None else now
         restarts = SQL(api_token.window_restarts_sql("rate_window_start"), now=now)
         statement = SQL(
             """
-            UPDATE crm_invoices_api_token
+            UPDATE crm_invoices_api_token token
                SET rate_window_start = CASE WHEN %(restarts)s THEN %(now)s
                                             ELSE rate_window_start END,
                    rate_window_count = CASE WHEN %(restarts)s THEN 1
@@ -320,7 +327,19 @@ class CrmInvoicesApiToken(models.Model):
              WHERE token_hash = %(digest)s
                AND revoked IS NOT TRUE
                AND (expiry_date IS NULL OR expiry_date > (now() AT TIME ZONE 'UTC'))
-         RETURNING id, rate_limit, rate_window_start, rate_window_count
+         RETURNING id, token_hash, rate_limit, rate_window_start, rate_window_count,
+                   user_id, company_id,
+                   scope_read, scope_create, scope_update, scope_delete,
+                   (SELECT active FROM res_users WHERE id = token.user_id),
+                   ARRAY(
+                       SELECT rel.company_id
+                         FROM crm_invoices_api_token_company_rel rel
+                        WHERE rel.token_id = token.id
+                   ),
+                   ARRAY(
+                       SELECT rel.cid FROM res_company_users_rel rel
+                        WHERE rel.user_id = token.user_id
+                   )
             """,
             restarts=restarts,
             now=now,
@@ -333,14 +352,39 @@ class CrmInvoicesApiToken(models.Model):
             cr.execute(statement)
             row = cr.fetchone()
         if not row:
-            return self.browse(), self._crm_refusal(digest), 0
-        token_id, limit, start, count = row
-        token = self.sudo().browse(token_id)
-        if not api_token.same_digest(token.token_hash, digest):
-            return self.browse(), self.env._("Invalid token"), 0
-        if not token.user_id.active:
-            return self.browse(), self.env._("The token's user is archived"), 0
-        return token, None, api_token.retry_after(now, start, count, limit or 0)
+            return None, self._crm_refusal(digest)
+        (
+            token_id,
+            stored_digest,
+            limit,
+            start,
+            count,
+            user_id,
+            company_id,
+            *scopes,
+            user_active,
+            other_companies,
+            user_companies,
+        ) = row
+        if not api_token.same_digest(stored_digest, digest):
+            return None, self.env._("Invalid token")
+        if not user_active:
+            return None, self.env._("The token's user is archived")
+        companies = api_token.token_companies(
+            company_id, other_companies, user_companies
+        )
+        if not companies:
+            return None, self.env._("The token's user no longer works in its company")
+        return {
+            "token_id": token_id,
+            "user_id": user_id,
+            "company_ids": companies,
+            "scopes": tuple(
+                scope for scope, granted in zip(SCOPES, scopes, strict=True) if granted
+            ),
+            "rate_limit": limit or 0,
+            "retry_after": api_token.retry_after(now, start, count, limit or 0),
+        }, None
 
     @api.model
     def _crm_refusal(self, digest):
@@ -351,16 +395,3 @@ class CrmInvoicesApiToken(models.Model):
         if token.revoked:
             return self.env._("Token revoked")
         return self.env._("Token expired")
-
-    def _crm_companies(self):
-        """The companies a request of this token works in, its company first:
-        the token's companies that its user still belongs to."""
-        self.ensure_one()
-        user_companies = self.user_id.company_ids
-        if self.company_id not in user_companies:
-            return self.env["res.company"]
-        return self.company_id | ((self.company_ids & user_companies) - self.company_id)
-
-    def has_scope(self, scope):
-        self.ensure_one()
-        return scope in SCOPES and bool(self[f"scope_{scope}"])

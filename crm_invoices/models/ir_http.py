@@ -47,39 +47,34 @@ class IrHttp(models.AbstractModel):
                     {"authtoken": "missing"},
                     headers={"WWW-Authenticate": 'Bearer realm="crm-invoices"'},
                 )
-            token, reason, retry_after = request.env[
+            environ[AUTH_ENVIRON_KEY] = request.env[
                 "crm.invoices.api.token"
             ]._crm_authenticate(value)
-            environ[AUTH_ENVIRON_KEY] = (token.id, reason, retry_after)
-        token_id, reason, retry_after = environ[AUTH_ENVIRON_KEY]
-        if not token_id:
+        grant, reason = environ[AUTH_ENVIRON_KEY]
+        if grant is None:
             raise ApiResponse(
                 401,
                 reason,
                 {"authtoken": reason},
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
-        token = request.env["crm.invoices.api.token"].sudo().browse(token_id)
-        if retry_after:
+        if grant["retry_after"]:
             raise ApiResponse(
                 429,
                 request.env._(
                     "Too many requests: retry in %(seconds)s seconds",
-                    seconds=retry_after,
+                    seconds=grant["retry_after"],
                 ),
-                {"rate_limit": f"{token.rate_limit} requests per minute"},
-                headers={"Retry-After": str(retry_after)},
+                {"rate_limit": f"{grant['rate_limit']} requests per minute"},
+                headers={"Retry-After": str(grant["retry_after"])},
             )
-        companies = token._crm_companies()
-        if not companies:
-            reason = request.env._("The token's user no longer works in its company")
-            raise ApiResponse(401, reason, {"authtoken": reason})
         request.update_env(
-            user=token.user_id.id,
+            user=grant["user_id"],
             context=dict(
                 request.env.context,
-                allowed_company_ids=companies.ids,
-                crm_invoices_token_id=token.id,
+                allowed_company_ids=grant["company_ids"],
+                crm_invoices_token_id=grant["token_id"],
+                crm_invoices_scopes=grant["scopes"],
                 # machine clients compare messages: the API speaks English
                 lang="en_US",
             ),

@@ -116,3 +116,11 @@ def test_requests_reaching_the_counter_out_of_clock_order_stay_in_the_window():
     assert (start, count) == (100.0, 2)
     # a clock set back by more than a window opens a new one
     assert fixed_window(30.0, start, count, limit=10)[:2] == (30.0, 1)
+
+
+def test_token_companies_its_own_first_and_only_its_users():
+    from crm_invoices.lib.api_token import token_companies
+
+    assert token_companies(2, [3, 4], [1, 2, 3]) == [2, 3]
+    assert token_companies(2, [], [2]) == [2]
+    assert token_companies(2, [3], [1, 3]) == []  # the user left the token's company
