@@ -72,6 +72,46 @@ addons_path() {
     echo "$path"
 }
 
+# odoo_site: the Python packages the addons need that Odoo's requirements
+# lack (tests/odoo-requirements.txt), installed once per content and Python
+# with `pip install --target` into the cache, never into Odoo's own Python.
+# Sets ODOO_SITE; run Odoo through run_odoo_bin so that it sees them.
+odoo_site() {
+    local files=("$ROOT/tests/odoo-requirements.txt") key cache site tmp
+    key=$( (cat "${files[@]}" 2>/dev/null; "$ODOO_PYTHON" -c 'import sys; print(sys.version)') |
+        sha256sum | cut -c1-16)
+    cache="${XDG_CACHE_HOME:-$HOME/.cache}/crm-invoices"
+    site="$cache/site-$key"
+    ODOO_SITE=$site
+    [ -f "$site/.complete" ] && return 0
+    say "Installing the addons' Python requirements into $site"
+    mkdir -p "$cache"
+    tmp=$(mktemp -d "$cache/site-tmp.XXXXXX")
+    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --target "$tmp" \
+        -r "$ROOT/tests/odoo-requirements.txt"; then
+        rm -rf "$tmp"
+        ODOO_SITE=""
+        return 1
+    fi
+    touch "$tmp/.complete"
+    # Another run may have finished first: keep its folder.
+    mv -T "$tmp" "$site" 2>/dev/null || rm -rf "$tmp"
+}
+
+# site_pythonpath: PYTHONPATH with the folder of odoo_site first.
+site_pythonpath() {
+    echo "${ODOO_SITE:-}${ODOO_SITE:+${PYTHONPATH:+:}}${PYTHONPATH:-}"
+}
+
+# run_odoo_bin ARGS...: Odoo, seeing the packages of odoo_site.
+run_odoo_bin() {
+    PYTHONPATH=$(site_pythonpath) "$ODOO" "$@"
+}
+
+# Odoo modules installed with ours in test and demo databases, never
+# dependencies of ours: payment_demo's test provider pays the pay links.
+DEMO_MODULES=payment_demo
+
 installable_addons() {
     local addons=()
     for manifest in "$ROOT"/*/__manifest__.py; do

@@ -47,8 +47,8 @@ class CrmInvoicesPublicLink(http.Controller):
         sitemap=False,
     )
     def public_invoice(self, invoice_id, invoice_hash, **kwargs):
-        """The customer's page of the invoice (its pay page when
-        ``crm_invoices_payment_link`` is installed), for the right hash only."""
+        """The customer's portal page of the invoice (where it can be read,
+        downloaded and paid), for the right hash only."""
         # sudo: the hash is the visitor's proof, checked before anything is read
         moves = request.env["account.move"].sudo()
         expected = moves.browse(invoice_id)._crm_hash()[invoice_id]
@@ -62,4 +62,4 @@ class CrmInvoicesPublicLink(http.Controller):
         ):
             raise NotFound()
         invoice._portal_ensure_token()
-        return request.redirect(invoice._crm_pay_urls()[invoice.id], local=False)
+        return request.redirect(invoice._crm_portal_urls()[invoice.id], local=False)

@@ -446,13 +446,20 @@ class AccountMove(models.Model):
         """``{invoice id: URL where the customer pays it}``, for a batch.
 
         The one place that says where an invoice is paid: the reminder emails
-        and the REST API's ``portal_url`` use it.  By default, the customer
-        portal page (Odoo's payment providers), with the access token when
-        the invoice has one (reading never writes one);
-        ``crm_invoices_payment_link`` returns its hosted pay-now links instead.
-        One query for the batch (the API asks for 100 at a time); the base URL
-        is the database's (``get_base_url``: invoices have no website of
-        their own).
+        use it.  By default the customer's portal page (:meth:`_crm_portal_urls`,
+        with Odoo's payment providers); ``crm_invoices_payment_link`` returns
+        its hosted pay-now links instead.
+        """
+        return self._crm_portal_urls()
+
+    def _crm_portal_urls(self):
+        """``{invoice id: the customer's portal page of the invoice}``, for a
+        batch (the REST API's ``portal_url``, the Perfex public link).
+
+        With the access token when the invoice has one (reading never writes
+        one).  One query for the batch (the API asks for 100 at a time); the
+        base URL is the database's (``get_base_url``: invoices have no
+        website of their own).
         """
         if not self:
             return {}

@@ -265,7 +265,7 @@ class CrmInvoicesApi(models.AbstractModel):
             .browse({row["last_reminder_level_id"] for row in rows} - {None})
         }
         by_id = {row["id"]: row for row in rows}
-        pay_urls = invoices._crm_pay_urls()
+        portal_urls = invoices._crm_portal_urls()
         hashes = invoices._crm_hash()
         today = fields.Date.context_today(self)
         values = []
@@ -289,7 +289,7 @@ class CrmInvoicesApi(models.AbstractModel):
                 for key in ("street", "city", "state", "zip", "country"):
                     row[f"shipping_{key}"] = None
             row["last_reminder"] = levels.get(row["last_reminder_level_id"])
-            row["portal_url"] = pay_urls[invoice_id]
+            row["portal_url"] = portal_urls[invoice_id]
             row["hash"] = hashes[invoice_id]
             row["days_overdue"] = status_rules.days_overdue(
                 row["crm_status"], row["invoice_date_due"], today

@@ -104,6 +104,38 @@ class CrmInvoicesArReport(models.Model):
 
     @property
     def _table_query(self):
+        columns = self._ar_columns()
+        return SQL(
+            """
+            SELECT %(columns)s
+              FROM account_move move
+              JOIN res_company company ON company.id = move.company_id
+              CROSS JOIN LATERAL (
+                  SELECT %(today)s::date - move.invoice_date_due AS days
+              ) overdue
+              %(joins)s
+             WHERE move.move_type IN ('out_invoice', 'out_refund')
+               AND move.state = 'posted'
+            """,
+            columns=SQL(", ").join(
+                SQL("%s AS %s", expression, SQL.identifier(alias))
+                for alias, expression in columns.items()
+            ),
+            today=fields.Date.context_today(self),
+            joins=SQL(" ").join(self._ar_joins()),
+        )
+
+    def _ar_joins(self):
+        """More tables for the columns of :meth:`_ar_columns` (``move`` is the
+        invoice); other addons add theirs with ``super()``."""
+        return []
+
+    def _ar_columns(self):
+        """``{column: SQL expression}`` of the report's rows.
+
+        The seam other addons extend with ``super()`` to add measures (with the
+        fields that read them), rather than copying the query.
+        """
         today = fields.Date.context_today(self)
         window_start = today - timedelta(days=ar_metrics.DSO_WINDOW_DAYS)
         days = SQL("overdue.days")
@@ -127,50 +159,37 @@ class CrmInvoicesArReport(models.Model):
             "(move.move_type = 'out_invoice' AND move.crm_date_paid IS NOT NULL "
             "AND move.crm_date_paid <= move.invoice_date_due)"
         )
-        return SQL(
-            """
-            SELECT move.id AS id,
-                   move.id AS move_id,
-                   move.company_id,
-                   company.currency_id AS currency_id,
-                   move.commercial_partner_id AS partner_id,
-                   move.invoice_user_id,
-                   move.move_type,
-                   move.crm_status,
-                   move.invoice_date,
-                   move.invoice_date_due,
-                   move.crm_date_paid,
-                   CASE WHEN %(open)s = 0 THEN NULL
-                        ELSE %(bucket)s END AS aging_bucket,
-                   CASE WHEN %(open)s > 0 THEN GREATEST(%(days)s, 0)
-                        ELSE 0 END AS days_overdue,
-                   move.amount_total_signed AS amount_total,
-                   %(open)s AS amount_residual,
-                   %(credit_sales)s AS credit_sales_window,
-                   %(dso)s AS dso,
-                   %(is_due)s::int AS due_count,
-                   %(on_time)s::int AS paid_on_time_count,
-                   CASE WHEN %(is_due)s THEN 100 * %(on_time)s::int END AS on_time_rate
-              FROM account_move move
-              JOIN res_company company ON company.id = move.company_id
-              CROSS JOIN LATERAL (
-                  SELECT %(today)s::date - move.invoice_date_due AS days
-              ) overdue
-             WHERE move.move_type IN ('out_invoice', 'out_refund')
-               AND move.state = 'posted'
-            """,
-            open=open_amount,
-            today=today,
-            bucket=SQL(ar_metrics.aging_sql_case("overdue.days")),  # noqa: S608
-            days=days,
-            credit_sales=credit_sales,
-            dso=SQL(
+        return {
+            "id": SQL("move.id"),
+            "move_id": SQL("move.id"),
+            "company_id": SQL("move.company_id"),
+            "currency_id": SQL("company.currency_id"),
+            "partner_id": SQL("move.commercial_partner_id"),
+            "invoice_user_id": SQL("move.invoice_user_id"),
+            "move_type": SQL("move.move_type"),
+            "crm_status": SQL("move.crm_status"),
+            "invoice_date": SQL("move.invoice_date"),
+            "invoice_date_due": SQL("move.invoice_date_due"),
+            "crm_date_paid": SQL("move.crm_date_paid"),
+            "aging_bucket": SQL(
+                "CASE WHEN %s = 0 THEN NULL ELSE %s END",
+                open_amount,
+                SQL(ar_metrics.aging_sql_case("overdue.days")),  # noqa: S608
+            ),
+            "days_overdue": SQL(
+                "CASE WHEN %s > 0 THEN GREATEST(%s, 0) ELSE 0 END", open_amount, days
+            ),
+            "amount_total": SQL("move.amount_total_signed"),
+            "amount_residual": open_amount,
+            "credit_sales_window": credit_sales,
+            "dso": SQL(
                 "(CASE WHEN %s <> 0 THEN %s / %s * %s END)",
                 credit_sales,
                 open_amount,
                 credit_sales,
                 ar_metrics.DSO_WINDOW_DAYS,
             ),
-            is_due=is_due,
-            on_time=on_time,
-        )
+            "due_count": SQL("%s::int", is_due),
+            "paid_on_time_count": SQL("%s::int", on_time),
+            "on_time_rate": SQL("CASE WHEN %s THEN 100 * %s::int END", is_due, on_time),
+        }

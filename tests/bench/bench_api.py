@@ -20,6 +20,7 @@ invoices): the first run here runs the job when nothing is overdue yet.
 """
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -81,6 +82,45 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def odoo_bin():
+    return os.environ.get("ODOO_BIN", "odoo")
+
+
+@contextlib.contextmanager
+def live_server(database, odoo_args):
+    """An Odoo server on ``database`` (``odoo`` on PATH, or ODOO_BIN) for the
+    time of the block; yields its base URL once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            odoo_bin(),
+            *odoo_args,
+            f"--addons-path={ROOT}",
+            "-d",
+            database,
+            f"--db-filter=^{database}$",
+            f"--http-port={port}",
+            f"--gevent-port={free_port()}",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _wait in range(120):
+            try:
+                requests.get(f"{base}/web/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def make_token(args):
@@ -153,32 +193,7 @@ def timed(call, count):
 def main():
     args = parse_args()
     token, total, registry = make_token(args)
-    port = free_port()
-    odoo_bin = os.environ.get("ODOO_BIN", "odoo")
-    server = subprocess.Popen(
-        [
-            odoo_bin,
-            *args.odoo_args,
-            f"--addons-path={ROOT}",
-            "-d",
-            args.database,
-            f"--db-filter=^{args.database}$",
-            f"--http-port={port}",
-            f"--gevent-port={free_port()}",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _wait in range(120):
-            try:
-                requests.get(f"{base}/web/health", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(1)
+    with live_server(args.database, args.odoo_args) as base:
         api = requests.Session()
         api.headers["authtoken"] = token
         rpc = requests.Session()
@@ -218,9 +233,6 @@ def main():
 
         api_median, api_p90 = timed(call_api, args.requests)
         rpc_median, rpc_p90 = timed(call_rpc, args.requests)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     print(
         f"\nREST list vs JSON-RPC search_read: {total:,} invoices, "

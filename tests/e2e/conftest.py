@@ -1,4 +1,6 @@
+import json
 import os
+import subprocess
 
 import pytest
 from client import InvoicesClient
@@ -44,3 +46,27 @@ def tax():
 @pytest.fixture(scope="session")
 def client(base_url, token):
     return InvoicesClient(base_url, token)
+
+
+@pytest.fixture(scope="module")
+def odoo_shell():
+    """The command of an ``odoo shell`` on the e2e database (bin/test sets it)."""
+    command = os.environ.get("CRM_ODOO_SHELL")
+    if not command:
+        pytest.skip("CRM_ODOO_SHELL is not set: bin/test sets it")
+    return json.loads(command)
+
+
+def shell(command, script):
+    """Run ``script`` in ``odoo shell``; return the last JSON line it printed."""
+    done = subprocess.run(
+        command,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert lines, done.stdout[-2000:] + done.stderr[-3000:]
+    return json.loads(lines[-1])

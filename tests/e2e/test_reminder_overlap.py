@@ -6,13 +6,10 @@ jobs start at the same instant and commit in small batches, so they meet on
 the same invoices and the same customer.
 """
 
-import json
-import os
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
+from conftest import shell
 
 INVOICES = 60
 
@@ -66,28 +63,6 @@ print(json.dumps({{
     "signup_type": customer.signup_type or None,
 }}))
 """
-
-
-@pytest.fixture(scope="module")
-def odoo_shell():
-    command = os.environ.get("CRM_ODOO_SHELL")
-    if not command:
-        pytest.skip("CRM_ODOO_SHELL is not set: bin/test sets it")
-    return json.loads(command)
-
-
-def shell(command, script):
-    done = subprocess.run(
-        command,
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    assert lines, done.stdout[-2000:] + done.stderr[-3000:]
-    return json.loads(lines[-1])
 
 
 def test_two_reminder_runs_at_once_send_each_reminder_exactly_once(odoo_shell):

@@ -1,0 +1,30 @@
+{
+    "name": "CRM Invoices: Pay Links",
+    "summary": "A pay-now link on every open invoice: hosted page, QR code on the "
+    "PDF, in emails, reminders and the API; paid and reconciled by Odoo",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/crm-invoices/crm-invoices",
+    "author": "crm-invoices contributors",
+    "maintainers": ["crm-invoices"],
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["crm_invoices", "account_payment"],
+    "external_dependencies": {"python": ["qrcode"]},
+    "data": [
+        "security/crm_invoices_payment_link_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "views/pay_templates.xml",
+        "views/crm_invoices_pay_link_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/report_invoice.xml",
+        "report/crm_invoices_ar_report_views.xml",
+    ],
+    "demo": ["demo/payment_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_invoices_payment_link/static/tests/tours/*.js"],
+    },
+    "post_init_hook": "post_init_hook",
+}

@@ -1,0 +1,97 @@
+import re
+from datetime import date
+
+from odoo.tests import HttpCase
+
+from odoo.addons.crm_invoices.tests.common import CrmInvoicesCommon
+
+from ..lib import pay_token
+
+
+class PayLinkCommon(CrmInvoicesCommon, HttpCase):
+    """Invoices with pay links, and Odoo's demo provider taking payments."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = cls.prepare_demo_provider(cls.env.company)
+        cls.links = cls.env["crm.invoices.pay.link"].sudo()
+
+    @classmethod
+    def prepare_demo_provider(cls, company):
+        providers = cls.env["payment.provider"].sudo()
+        demo = cls.env.ref("payment.payment_provider_demo").sudo()
+        provider = providers.search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        ) or demo.copy({"company_id": company.id, "name": "Demo"})
+        providers.search(
+            [("company_id", "=", company.id), ("id", "!=", provider.id)]
+        ).state = "disabled"
+        journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
+        provider.write(
+            {"state": "test", "is_published": True, "journal_id": journal.id}
+        )
+        return provider
+
+    @classmethod
+    def open_invoice(cls, amount=1000.0, **kwargs):
+        kwargs.setdefault("invoice_date", date(2026, 11, 1))
+        kwargs.setdefault("due_date", date(2026, 12, 1))
+        return cls.make_invoice(amount=amount, **kwargs)
+
+    @classmethod
+    def token_of(cls, invoice):
+        link = invoice.sudo().crm_pay_link_id
+        return link.url.rsplit("/", 1)[1], link
+
+    def page(self, token, suffix="", **kwargs):
+        return self.url_open(f"/pay/{token}{suffix}", **kwargs)
+
+    def csrf_of(self, html):
+        match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
+        return match and match[1]
+
+    def start_payment(self, token, **params):
+        """What Odoo's payment form sends to the link's transaction route."""
+        values = {
+            "provider_id": self.provider.id,
+            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+            "token_id": None,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": "/ignored",
+            "is_validation": False,
+            "access_token": token,
+            **params,
+        }
+        return self.make_jsonrpc_request(f"/pay/{token}/transaction", values)
+
+    def simulate(self, reference, state="done"):
+        """The demo provider's notification, as its inline form sends it."""
+        return self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {
+                "reference": reference,
+                "payment_details": "4242",
+                "simulated_state": state,
+            },
+        )
+
+    def transaction(self, reference):
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("reference", "=", reference)])
+        )
+
+    def stored_tokens_of(self, link):
+        self.env.cr.execute(
+            "SELECT * FROM crm_invoices_pay_link WHERE id = %s", [link.id]
+        )
+        return repr(self.env.cr.fetchall())
+
+    @staticmethod
+    def digest(token):
+        return pay_token.token_digest(token)

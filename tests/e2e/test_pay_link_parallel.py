@@ -1,0 +1,128 @@
+"""Pay links under parallel clients, on a live server.
+
+- A done payment whose customer reloads the status page in many tabs (and
+  whose provider notifies at the same time) is posted once: one payment,
+  the invoice paid.
+- An expired link whose "email me a new link" button is pressed in many
+  tabs at once issues one new link and sends one email.
+"""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import requests
+from conftest import shell
+
+CLIENTS = 8
+
+SETUP = """
+import json
+from datetime import timedelta
+from odoo import Command, fields
+provider = env.ref("payment.payment_provider_demo")
+journal = env["account.journal"].search(
+    [("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1
+)
+provider.write({"state": "test", "is_published": True, "journal_id": journal.id})
+customer = env["res.partner"].create(
+    {"name": "Parallel Payer SRL", "email": "payer@example.com"}
+)
+def invoice():
+    move = env["account.move"].create({
+        "move_type": "out_invoice",
+        "partner_id": customer.id,
+        "invoice_line_ids": [Command.create(
+            {"name": "Parallel", "quantity": 1, "price_unit": 250,
+             "tax_ids": [Command.clear()]}
+        )],
+    })
+    move.action_post()
+    return move
+paid, expired = invoice(), invoice()
+link = paid.crm_pay_link_id
+tx = env["payment.transaction"].sudo().create({
+    "provider_id": provider.id,
+    "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+    "amount": paid.amount_residual,
+    "currency_id": paid.currency_id.id,
+    "partner_id": customer.id,
+    "invoice_ids": [Command.set(paid.ids)],
+    "crm_pay_link_id": link.id,
+    "operation": "online_direct",
+})
+tx._set_done()  # done at the provider, not yet post-processed
+expired.crm_pay_link_id.expiry_date = fields.Datetime.now() - timedelta(days=1)
+env.cr.commit()
+token = lambda move: move.crm_pay_link_id.url.rsplit("/", 1)[1]
+print(json.dumps({
+    "paid": paid.id, "paid_token": token(paid),
+    "expired": expired.id, "expired_token": token(expired), "tx": tx.id,
+}))
+"""
+
+CHECK = """
+import json
+paid = env["account.move"].browse({paid})
+expired = env["account.move"].browse({expired})
+tx = env["payment.transaction"].browse({tx})
+links = env["crm.invoices.pay.link"].sudo().search([("move_id", "=", expired.id)])
+print(json.dumps({{
+    "payments": env["account.payment"].search_count(
+        [("payment_transaction_id", "=", tx.id)]
+    ),
+    "payment_state": paid.payment_state,
+    "residual": paid.amount_residual,
+    "links": len(links),
+    "open_links": len(links.filtered(lambda link: not link.revoked)),
+    "renewal_emails": len(expired.message_ids.filtered(
+        lambda message: "new link to pay" in (message.subject or "")
+    )),
+}}))
+"""
+
+
+def at_once(function, count=CLIENTS):
+    """Run ``function(i)`` in ``count`` threads released together."""
+    barrier = Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        return function(index)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_parallel_status_pages_and_renewals_act_once(odoo_shell, base_url):
+    setup = shell(odoo_shell, SETUP)
+
+    statuses = at_once(
+        lambda _i: (
+            requests.get(
+                f"{base_url}/pay/{setup['paid_token']}/status", timeout=60
+            ).status_code
+        )
+    )
+    assert statuses == [200] * CLIENTS
+
+    def renew(_index):
+        session = requests.Session()
+        page = session.get(f"{base_url}/pay/{setup['expired_token']}", timeout=60)
+        assert page.status_code == 410
+        csrf = re.search(r'name="csrf_token"\s+value="([^"]+)"', page.text)[1]
+        return session.post(
+            f"{base_url}/pay/{setup['expired_token']}/renew",
+            data={"csrf_token": csrf},
+            timeout=60,
+        ).status_code
+
+    assert set(at_once(renew)) <= {200, 404}
+
+    check = shell(odoo_shell, CHECK.format(**setup))
+    assert check["payments"] == 1, check
+    assert check["payment_state"] in ("paid", "in_payment"), check
+    assert check["residual"] == 0, check
+    assert check["links"] == 2, check  # the expired one, revoked, and one new
+    assert check["open_links"] == 1, check
+    assert check["renewal_emails"] == 1, check
