@@ -73,11 +73,12 @@ addons_path() {
 }
 
 # odoo_site: the Python packages the addons need that Odoo's requirements
-# lack (tests/odoo-requirements.txt), installed once per content and Python
+# lack (requirements.txt, tests/odoo-requirements.txt), installed once per
+# content and Python
 # with `pip install --target` into the cache, never into Odoo's own Python.
 # Sets ODOO_SITE; run Odoo through run_odoo_bin so that it sees them.
 odoo_site() {
-    local files=("$ROOT/tests/odoo-requirements.txt") key cache site tmp
+    local files=("$ROOT/requirements.txt" "$ROOT/tests/odoo-requirements.txt") key cache site tmp
     key=$( (cat "${files[@]}" 2>/dev/null; "$ODOO_PYTHON" -c 'import sys; print(sys.version)') |
         sha256sum | cut -c1-16)
     cache="${XDG_CACHE_HOME:-$HOME/.cache}/crm-invoices"
@@ -87,8 +88,9 @@ odoo_site() {
     say "Installing the addons' Python requirements into $site"
     mkdir -p "$cache"
     tmp=$(mktemp -d "$cache/site-tmp.XXXXXX")
-    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --target "$tmp" \
-        -r "$ROOT/tests/odoo-requirements.txt"; then
+    # --no-deps: their dependencies are Odoo's own (python-dateutil), never shadowed
+    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --no-deps --target "$tmp" \
+        -r "$ROOT/requirements.txt" -r "$ROOT/tests/odoo-requirements.txt"; then
         rm -rf "$tmp"
         ODOO_SITE=""
         return 1
@@ -106,6 +108,30 @@ site_pythonpath() {
 # run_odoo_bin ARGS...: Odoo, seeing the packages of odoo_site.
 run_odoo_bin() {
     PYTHONPATH=$(site_pythonpath) "$ODOO" "$@"
+}
+
+# efactura_artifacts: the folder of ANAF's official e-Factura validation files
+# (third-party data, never in this repository): CRM_EFACTURA_ARTIFACTS, else
+# ../shared/efactura next to this checkout, else next to the repository it
+# was cloned from.  Exported for the tests (empty when none is found: the
+# e-Factura tests then fail and say so).
+efactura_artifacts() {
+    local candidate origin
+    for candidate in "${CRM_EFACTURA_ARTIFACTS:-}" "$ROOT/../shared/efactura"; do
+        if [ -n "$candidate" ] && [ -d "$candidate/ubl-2.1" ]; then
+            CRM_EFACTURA_ARTIFACTS=$(cd "$candidate" && pwd)
+            export CRM_EFACTURA_ARTIFACTS
+            return 0
+        fi
+    done
+    origin=$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null || true)
+    if [ -n "$origin" ] && [ -d "$origin/../shared/efactura/ubl-2.1" ]; then
+        CRM_EFACTURA_ARTIFACTS=$(cd "$origin/../shared/efactura" && pwd)
+        export CRM_EFACTURA_ARTIFACTS
+        return 0
+    fi
+    export CRM_EFACTURA_ARTIFACTS=""
+    return 1
 }
 
 # Odoo modules installed with ours in test and demo databases, never

@@ -1,0 +1,78 @@
+"""The legal deadline of an e-Factura: five working days.
+
+An invoice issued to a Romanian buyer is reported to the SPV within five
+working days from its issue date (OUG 120/2021, art. 10); Saturdays,
+Sundays and Romania's public holidays (the ``holidays`` package: Orthodox
+Easter and Pentecost included) are not working days.
+"""
+
+from datetime import timedelta
+from functools import lru_cache
+
+import holidays
+
+WORKING_DAYS = 5
+#: e-Factura states that count as reported within the deadline.
+REPORTED_STATES = ("sent", "accepted")
+#: Days before the deadline from which an invoice is "soon" due.
+SOON_DAYS = 2
+
+
+@lru_cache(maxsize=32)
+def _public_holidays(year):
+    return frozenset(holidays.country_holidays("RO", years=year))
+
+
+def is_working_day(day):
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def deadline(issue_date, working_days=WORKING_DAYS):
+    """The last day to report an invoice issued on ``issue_date``."""
+    if not issue_date:
+        return None
+    day = issue_date
+    left = working_days
+    while left:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            left -= 1
+    return day
+
+
+def urgency(deadline_date, today, state):
+    """``"late"``, ``"today"``, ``"soon"`` (within two days) or ``"ok"``
+    for an invoice whose deadline is ``deadline_date`` and whose e-Factura
+    state is ``state``; ``None`` once it is reported (sent or accepted) or
+    when it has no deadline.  :func:`urgency_domain` is the same rule."""
+    if state in REPORTED_STATES or not deadline_date:
+        return None
+    if deadline_date < today:
+        return "late"
+    if deadline_date == today:
+        return "today"
+    if (deadline_date - today).days <= SOON_DAYS:
+        return "soon"
+    return "ok"
+
+
+def urgency_domain(level, today):
+    """The ORM domain of the invoices whose :func:`urgency` is ``level``
+    (the same rule, for searches, filters and the daily digest)."""
+    pending = [
+        ("crm_efactura_deadline", "!=", False),
+        ("crm_efactura_state", "not in", REPORTED_STATES),
+    ]
+    soon = today + timedelta(days=SOON_DAYS)
+    bounds = {
+        "late": [("crm_efactura_deadline", "<", today)],
+        "today": [("crm_efactura_deadline", "=", today)],
+        "soon": [
+            ("crm_efactura_deadline", ">", today),
+            ("crm_efactura_deadline", "<=", soon),
+        ],
+        "ok": [("crm_efactura_deadline", ">", soon)],
+    }
+    if level not in bounds:
+        return [("id", "=", 0)]
+    return pending + bounds[level]

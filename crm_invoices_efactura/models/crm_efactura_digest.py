@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+
+
+class CrmEfacturaDigest(models.AbstractModel):
+    """The daily e-Factura digest to each company's accountant: what is
+    late, due today, rejected or in error (nothing is sent when all is
+    well)."""
+
+    _name = "crm.efactura.digest"
+    _description = "e-Factura Daily Digest"
+
+    @api.model
+    def _sections(self, company, today):
+        """``[(key, invoices)]`` of the digest of ``company``."""
+        moves = self.env["account.move"].sudo().with_company(company)
+        base = [("company_id", "=", company.id), ("state", "=", "posted")]
+        return [
+            ("late", moves.search(base + [("crm_efactura_urgency", "=", "late")])),
+            ("today", moves.search(base + [("crm_efactura_urgency", "=", "today")])),
+            (
+                "problems",
+                moves.search(
+                    base + [("crm_efactura_state", "in", ("rejected", "error"))]
+                ),
+            ),
+        ]
+
+    @api.model
+    def _cron_send_digest(self):
+        template = self.env.ref("crm_invoices_efactura.mail_template_efactura_digest")
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("crm_efactura_accountant_id", "!=", False)])
+        )
+        sent = 0
+        for company in companies:
+            today = fields.Date.context_today(company.crm_efactura_accountant_id)
+            sections = dict(self._sections(company, today))
+            if not any(sections.values()):
+                continue
+            template.with_context(
+                crm_efactura_digest=sections, crm_efactura_today=today
+            ).send_mail(
+                company.id,
+                email_values={
+                    "email_to": company.crm_efactura_accountant_id.email,
+                    "recipient_ids": [],
+                },
+            )
+            sent += 1
+        return sent

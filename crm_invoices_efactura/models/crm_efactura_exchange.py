@@ -1,0 +1,522 @@
+import logging
+import threading
+from datetime import timezone
+
+from psycopg2 import OperationalError
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
+
+from ..lib import anaf_client, spv_schedule
+
+_logger = logging.getLogger(__name__)
+
+#: Per run, to stay well within ANAF's daily call limits; the next run
+#: (every few minutes) goes on where this one stopped.
+MAX_UPLOADS = 200
+MAX_STATUS_CHECKS = 300
+
+
+class CrmEfacturaExchange(models.AbstractModel):
+    """The exchange with ANAF's SPV: upload what is due, ask the status of
+    what was sent, download ANAF's answers, and find out what became of an
+    upload whose answer was lost.
+
+    Every step that changes what ANAF has is committed on its own (this is a
+    batch job that keeps its progress): the submission row of an upload is
+    committed *before* the upload, and the unique index on live submissions
+    makes a second upload of an invoice impossible, whatever runs at once.
+    """
+
+    _name = "crm.efactura.exchange"
+    _description = "e-Factura Exchange with ANAF"
+
+    # ------------------------------------------------------------------
+    # plumbing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _auto_commit(self):
+        return not getattr(threading.current_thread(), "testing", False)
+
+    @api.model
+    def _commit(self):
+        if self._auto_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _client(self, company):
+        """The ANAF client of ``company``: its OAuth token (``l10n_ro_edi``'s
+        settings), ANAF's test or production service, or the address in the
+        ``crm_invoices_efactura.anaf_url`` parameter (a local stand-in); the
+        timeout in seconds is ``crm_invoices_efactura.anaf_timeout``."""
+        if not company.l10n_ro_edi_access_token:
+            raise UserError(
+                self.env._(
+                    "%(company)s has no ANAF access token: generate it in the "
+                    "e-Factura settings.",
+                    company=company.name,
+                )
+            )
+        params = self.env["ir.config_parameter"].sudo()
+        url = params.get_param("crm_invoices_efactura.anaf_url") or (
+            anaf_client.TEST_URL
+            if company.l10n_ro_edi_test_env
+            else anaf_client.PROD_URL
+        )
+        timeout = float(
+            params.get_param("crm_invoices_efactura.anaf_timeout")
+            or anaf_client.TIMEOUT
+        )
+        return anaf_client.AnafClient(
+            url, company.l10n_ro_edi_access_token, timeout=timeout
+        )
+
+    @api.model
+    def _cif(self, company):
+        return (company.vat or "").upper().replace("RO", "").strip()
+
+    # ------------------------------------------------------------------
+    # the job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_exchange(self):
+        """Every few minutes: recover lost answers, upload, check statuses."""
+        engine = self.sudo()
+        engine._recover()
+        engine._upload_due()
+        engine._poll(None)
+
+    # ------------------------------------------------------------------
+    # uploading
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _next_due(self, exclude):
+        """The next invoice to upload, locked (another run skips it)."""
+        self.env["account.move"].flush_model(
+            ["crm_efactura_state", "crm_efactura_deadline"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM account_move
+                 WHERE crm_efactura_state = 'to_send' AND state = 'posted'
+                   AND id NOT IN %s
+                 ORDER BY crm_efactura_deadline NULLS LAST, id
+                 LIMIT 1
+                 FOR UPDATE SKIP LOCKED
+                """,
+                tuple(exclude) or (0,),
+            )
+        )
+        return self.env["account.move"].browse(rows[0][0]) if rows else None
+
+    @api.model
+    def _upload_due(self, limit=MAX_UPLOADS):
+        """Upload the invoices waiting, most urgent first, one transaction
+        per step; a company whose token or call limit fails is left for the
+        next run."""
+        done, seen, blocked = 0, set(), set()
+        while done < limit:
+            try:
+                move = self._next_due(seen)
+            except OperationalError as error:
+                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                self.env.cr.rollback()
+                break
+            if move is None:
+                break
+            seen.add(move.id)
+            if move.company_id.id in blocked:
+                continue
+            outcome = self._upload(move)
+            if outcome in ("auth", "rate_limit"):
+                blocked.add(move.company_id.id)
+            done += 1
+        return done
+
+    @api.model
+    def _upload(self, move):
+        """Check, claim, upload and record one invoice.
+
+        :return: ``"sent"``, ``"invalid"``, ``"busy"`` (another upload is
+            live), ``"unknown"`` or the kind of the :class:`AnafError`
+        """
+        try:
+            client = self._client(move.company_id)
+            xml, findings = move._crm_efactura_check()
+        except UserError as error:
+            move.message_post(body=str(error))
+            self._commit()
+            return "auth"
+        if move._crm_efactura_has_errors(findings):
+            move.crm_efactura_state = "error"
+            self._commit()
+            return "invalid"
+        submission = self._claim(move, xml)
+        if submission is None:
+            return "busy"
+        try:
+            index = client.upload(
+                xml,
+                self._cif(move.company_id),
+                credit_note=move.move_type == "out_refund",
+                b2c=not move.commercial_partner_id.is_company,
+            )
+        except anaf_client.AnafError as error:
+            return self._upload_failed(submission, error)
+        self._record_sent(submission, index)
+        return "sent"
+
+    @api.model
+    def _claim(self, move, xml):
+        """The submission of an upload about to start, committed first; or
+        ``None`` when the invoice has a live one (uploaded, or being so)."""
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{move.name.replace('/', '_')}_efactura.xml",
+                "raw": xml,
+                "mimetype": "application/xml",
+                "res_model": "account.move",
+                "res_id": move.id,
+            }
+        )
+        # the unique index on live submissions decides; no error, no log
+        submissions = self.env["crm.efactura.submission"]
+        submissions.flush_model()
+        now = fields.Datetime.now()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO crm_efactura_submission
+                       (move_id, company_id, state, xml_attachment_id,
+                        attempt_date, check_count, adopted,
+                        create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, 'uploading', %s, %s, 0, false, %s, %s, %s, %s)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """,
+                move.id,
+                move.company_id.id,
+                attachment.id,
+                now,
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+            )
+        )
+        if not rows:
+            attachment.unlink()
+            return None
+        submission = submissions.browse(rows[0][0])
+        move.invalidate_recordset(["crm_efactura_submission_ids"])
+        move.crm_efactura_state = "sending"
+        self._commit()
+        return submission
+
+    @api.model
+    def _upload_failed(self, submission, error):
+        move = submission.move_id
+        if error.unknown_outcome:
+            # it may have arrived: only ANAF's message list will tell
+            submission.write({"state": "unknown", "message": error.message})
+            move.message_post(
+                body=self.env._(
+                    "e-Factura upload without an answer (%(error)s): ANAF's message "
+                    "list will tell whether it arrived; it is not uploaded again "
+                    "before that.",
+                    error=error.message,
+                )
+            )
+            self._commit()
+            return "unknown"
+        if error.kind == "rejected":
+            submission.write({"state": "error", "message": error.message})
+            move.write({"crm_efactura_state": "error"})
+            move._crm_efactura_set_findings_from_anaf(error.message)
+            move.message_post(
+                body=self.env._(
+                    "ANAF refused the upload: %(error)s", error=error.message
+                )
+            )
+        else:
+            # nothing was uploaded (token, call limit, odd answer): try later
+            submission.write({"state": "failed", "message": error.message})
+            move.write({"crm_efactura_state": "to_send"})
+            move.message_post(
+                body=self.env._(
+                    "e-Factura not uploaded (%(error)s); it will be tried again.",
+                    error=error.message,
+                )
+            )
+        self._commit()
+        return error.kind
+
+    @api.model
+    def _record_sent(self, submission, index, adopted=False):
+        move = submission.move_id
+        now = fields.Datetime.now()
+        submission.write(
+            {
+                "state": "sent",
+                "index": index,
+                "adopted": adopted,
+                "next_check": spv_schedule.next_status_check(now, 0),
+            }
+        )
+        move.write({"crm_efactura_state": "sent", "crm_efactura_index": index})
+        # l10n_ro_edi's own record: its state keeps the invoice from being
+        # reset to draft, as in Odoo
+        move._l10n_ro_edi_get_sent_and_failed_documents().unlink()
+        move._l10n_ro_edi_create_document_invoice_sent(
+            {"key_loading": index, "attachment_raw": submission.xml_attachment_id.raw}
+        )
+        move.l10n_ro_edi_index = index
+        move.message_post(
+            body=self.env._(
+                "e-Factura uploaded to ANAF with index %(index)s%(adopted)s.",
+                index=index,
+                adopted=self.env._(" (found in ANAF's message list)")
+                if adopted
+                else "",
+            )
+        )
+        self._commit()
+
+    # ------------------------------------------------------------------
+    # status and answers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _poll(self, submissions, force=False, limit=MAX_STATUS_CHECKS):
+        """Ask ANAF the status of sent uploads whose check is due (all of
+        ``submissions`` when ``force``), download its answer when done."""
+        if submissions is None:
+            submissions = self.env["crm.efactura.submission"].search(
+                [("state", "=", "sent"), ("next_check", "<=", fields.Datetime.now())],
+                order="next_check, id",
+                limit=limit,
+            )
+        else:
+            submissions = submissions.with_env(self.env)  # the engine's rights
+        if not force:
+            submissions = submissions.filtered(
+                lambda sub: sub.next_check and sub.next_check <= fields.Datetime.now()
+            )
+        blocked = set()
+        for submission in submissions:
+            company = submission.company_id
+            if company.id in blocked or submission.state != "sent":
+                continue
+            try:
+                client = self._client(company)
+            except UserError:
+                blocked.add(company.id)
+                continue
+            try:
+                status = client.status(submission.index)
+                answer = None
+                if status.state in ("accepted", "rejected") and status.download_id:
+                    answer = client.download(status.download_id)
+            except anaf_client.AnafError as error:
+                submission.write(
+                    {
+                        "message": error.message,
+                        "next_check": spv_schedule.next_status_check(
+                            fields.Datetime.now(), submission.check_count + 1
+                        ),
+                        "check_count": submission.check_count + 1,
+                    }
+                )
+                if error.kind in ("auth", "rate_limit"):
+                    blocked.add(company.id)
+                self._commit()
+                continue
+            if status.state == "processing":
+                submission.write(
+                    {
+                        "check_count": submission.check_count + 1,
+                        "next_check": spv_schedule.next_status_check(
+                            fields.Datetime.now(), submission.check_count + 1
+                        ),
+                    }
+                )
+            else:
+                state = "accepted" if status.state == "accepted" else "rejected"
+                self._record_answer(
+                    submission, state, answer, status.errors, status.download_id
+                )
+            self._commit()
+
+    @api.model
+    def _record_answer(self, submission, state, answer, errors, download_id=None):
+        """ANAF's verdict on an upload: accepted (signed) or rejected."""
+        move = submission.move_id
+        errors = list(errors or []) + list(answer.errors if answer else [])
+        values = {
+            "state": state,
+            "answer_date": fields.Datetime.now(),
+            "download_id": download_id,
+            "message": "\n".join(errors) or False,
+        }
+        if answer:
+            values["answer_attachment_id"] = (
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": f"{move.name.replace('/', '_')}_anaf_"
+                        f"{submission.index}.zip",
+                        "raw": answer.raw,
+                        "mimetype": "application/zip",
+                        "res_model": "account.move",
+                        "res_id": move.id,
+                    }
+                )
+                .id
+            )
+            values["signature"] = answer.signature
+        submission.write(values)
+        move._l10n_ro_edi_get_sent_and_failed_documents().unlink()
+        if state == "accepted":
+            move.write(
+                {"crm_efactura_state": "accepted", "crm_efactura_findings": False}
+            )
+            move._l10n_ro_edi_create_document_invoice_validated(
+                {
+                    "key_loading": submission.index,
+                    "key_signature": answer.signature if answer else False,
+                    "key_certificate": answer.certificate if answer else False,
+                    "attachment_raw": self._signature_file(answer)
+                    or submission.xml_attachment_id.raw,
+                }
+            )
+            move.message_post(body=self.env._("ANAF accepted the e-Factura."))
+        else:
+            move.write({"crm_efactura_state": "rejected"})
+            move._crm_efactura_set_findings_from_anaf("\n".join(errors))
+            move._l10n_ro_edi_create_document_invoice_sending_failed(
+                {
+                    "error": "\n".join(errors) or self.env._("Rejected by ANAF"),
+                    "key_loading": submission.index,
+                    "attachment_raw": submission.xml_attachment_id.raw,
+                }
+            )
+            move.message_post(
+                body=self.env._(
+                    "ANAF rejected the e-Factura: %(errors)s. Correct the invoice "
+                    "(reset to draft), then post it again: it is sent again.",
+                    errors="; ".join(errors) or self.env._("no reason given"),
+                )
+            )
+
+    @staticmethod
+    def _signature_file(answer):
+        if not answer:
+            return None
+        return next(
+            (
+                data
+                for name, data in answer.files.items()
+                if "semnatura" in name.lower()
+            ),
+            None,
+        )
+
+    # ------------------------------------------------------------------
+    # recovery: an upload whose answer was lost
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _recover(self):
+        """Uploads cut off (``uploading`` for too long) or without an answer
+        (``unknown``): ANAF's message list of the company says whether each
+        arrived; its index is adopted then.  One not listed after
+        :data:`spv_schedule.SETTLE_AFTER` never arrived: the invoice is
+        queued to be uploaded again."""
+        now = fields.Datetime.now()
+        pending = self.env["crm.efactura.submission"].search(
+            [
+                ("state", "in", ("uploading", "unknown")),
+                ("attempt_date", "<=", now - spv_schedule.RECOVER_AFTER),
+            ],
+            order="attempt_date, id",
+        )
+        for company in pending.company_id:
+            mine = pending.filtered(
+                lambda sub, company=company: sub.company_id == company
+            )
+            try:
+                self._recover_company(company, mine, now)
+            except UserError:
+                continue
+            except anaf_client.AnafError as error:
+                _logger.info(
+                    "e-Factura recovery for %s postponed: %s", company.name, error
+                )
+                continue
+            self._commit()
+
+    @api.model
+    def _recover_company(self, company, submissions, now):
+        client = self._client(company)
+        start, end = spv_schedule.recovery_window(
+            min(submissions.mapped("attempt_date")), now
+        )
+        messages = [
+            message
+            for message in client.messages(
+                self._cif(company), _epoch_ms(start), _epoch_ms(end)
+            )
+            if spv_schedule.answers_upload(message.kind)
+        ]
+        known = set(
+            self.env["crm.efactura.submission"]
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("index", "in", [m.upload_index for m in messages]),
+                ]
+            )
+            .mapped("index")
+        )
+        candidates = [
+            message for message in messages if message.upload_index not in known
+        ]
+        answers = {}
+        for submission in submissions:
+            found = None
+            for message in candidates:
+                if message.id not in answers:
+                    try:
+                        answers[message.id] = client.download(message.id)
+                    except anaf_client.AnafError:
+                        answers[message.id] = None
+                answer = answers[message.id]
+                if answer and answer.invoice_id == submission.move_id.name:
+                    found = message
+                    break
+            if found:
+                candidates.remove(found)
+                self._record_sent(submission, found.upload_index, adopted=True)
+            elif spv_schedule.may_upload_again(submission.attempt_date, now, False):
+                submission.write({"state": "lost"})
+                submission.move_id.write({"crm_efactura_state": "to_send"})
+                submission.move_id.message_post(
+                    body=self.env._(
+                        "ANAF's message list does not show the e-Factura upload of "
+                        "%(date)s: it never arrived. It is uploaded again.",
+                        date=fields.Datetime.to_string(submission.attempt_date),
+                    )
+                )
+            elif submission.state == "uploading":
+                submission.write({"state": "unknown"})
+
+
+def _epoch_ms(moment):
+    return int(moment.replace(tzinfo=timezone.utc).timestamp() * 1000)

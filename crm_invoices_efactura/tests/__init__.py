@@ -1,0 +1,3 @@
+from . import test_exchange
+from . import test_watch
+from . import test_xml
