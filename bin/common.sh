@@ -67,6 +67,7 @@ locate_odoo() {
 # repository.
 addons_path() {
     local path=$ROOT
+    [ -n "${ODOO_OCA_ADDONS:-}" ] && path="$path,$ODOO_OCA_ADDONS"
     [ -n "${ODOO_EXTRA_ADDONS:-}" ] && path="$ODOO_EXTRA_ADDONS,$path"
     [ -n "${ODOO_ADDONS_PATH:-}" ] && path="$ODOO_ADDONS_PATH,$path"
     echo "$path"
@@ -98,6 +99,30 @@ odoo_site() {
     touch "$tmp/.complete"
     # Another run may have finished first: keep its folder.
     mv -T "$tmp" "$site" 2>/dev/null || rm -rf "$tmp"
+}
+
+# oca_addons: the OCA addons of requirements-oca.txt, installed once per
+# content with `pip install --no-deps --target` (their wheels require an
+# `odoo` distribution that Odoo installs do not register) into the cache.
+# Sets ODOO_OCA_ADDONS, the folder that addons_path adds.
+oca_addons() {
+    local key cache folder tmp
+    key=$(sha256sum <"$ROOT/requirements-oca.txt" | cut -c1-16)
+    cache="${XDG_CACHE_HOME:-$HOME/.cache}/crm-invoices"
+    folder="$cache/oca-$key"
+    ODOO_OCA_ADDONS="$folder/odoo/addons"
+    [ -f "$folder/.complete" ] && return 0
+    say "Installing the OCA addons of requirements-oca.txt into $folder"
+    mkdir -p "$cache"
+    tmp=$(mktemp -d "$cache/oca-tmp.XXXXXX")
+    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --no-deps \
+        --target "$tmp" -r "$ROOT/requirements-oca.txt"; then
+        rm -rf "$tmp"
+        ODOO_OCA_ADDONS=""
+        return 1
+    fi
+    touch "$tmp/.complete"
+    mv -T "$tmp" "$folder" 2>/dev/null || rm -rf "$tmp"
 }
 
 # site_pythonpath: PYTHONPATH with the folder of odoo_site first.

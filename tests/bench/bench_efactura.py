@@ -22,7 +22,6 @@ ANAF's files: CRM_EFACTURA_ARTIFACTS, else ../shared/efactura.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -30,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def parse_args():
@@ -41,26 +41,9 @@ def parse_args():
 
 
 def ensure_database(args):
-    from odoo.service import db as db_service  # noqa: PLC0415
+    from seed import ensure_database as create  # noqa: PLC0415
 
-    if args.database in db_service.list_dbs(True):
-        return
-    print("Creating", args.database, "...", flush=True)
-    subprocess.run(
-        [
-            os.environ.get("ODOO_BIN", "odoo"),
-            *args.odoo_args,
-            f"--addons-path={ROOT}",
-            "-d",
-            args.database,
-            "-i",
-            "crm_invoices_efactura",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
+    create(args, "crm_invoices_efactura", ROOT)
 
 
 def romanian_company(env):

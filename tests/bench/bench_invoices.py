@@ -14,9 +14,7 @@ test suite: figures live here.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -38,27 +36,9 @@ def parse_args():
 
 
 def ensure_database(args):
-    import odoo  # noqa: PLC0415 - Odoo is imported once the path is known
-    from odoo.service import db as db_service  # noqa: PLC0415
+    from seed import ensure_database as create  # noqa: PLC0415
 
-    if args.database in db_service.list_dbs(True):
-        return
-    odoo_bin = os.environ.get("ODOO_BIN", "odoo")
-    command = [
-        odoo_bin,
-        *args.odoo_args,
-        f"--addons-path={ROOT}",
-        "-d",
-        args.database,
-        "-i",
-        "crm_invoices",
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=warn",
-    ]
-    print("Creating", args.database, "...", flush=True)
-    subprocess.run(command, check=True)
-    odoo.tools.config.parse_config([*args.odoo_args, f"--addons-path={ROOT}"])
+    create(args, "crm_invoices", ROOT)
 
 
 def measure(env, function, repeat):

@@ -6,12 +6,40 @@ Odoo would write), then cloned with ``INSERT ... SELECT generate_series`` in
 batches, lines included.  Seeding time is not a figure of any benchmark.
 """
 
+import os
+import subprocess
 import time
 from datetime import date
 
+import odoo
 from odoo import Command, fields
+from odoo.service import db as db_service
 
 BATCH = 20_000
+
+
+def ensure_database(args, module, addons_path):
+    """Create ``args.database`` with ``module`` (no demo data) unless it
+    exists, with the Odoo of ``ODOO_BIN`` and ``args.odoo_args``."""
+    if args.database in db_service.list_dbs(True):
+        return
+    print("Creating", args.database, "...", flush=True)
+    subprocess.run(
+        [
+            os.environ.get("ODOO_BIN", "odoo"),
+            *args.odoo_args,
+            f"--addons-path={addons_path}",
+            "-d",
+            args.database,
+            "-i",
+            module,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    odoo.tools.config.parse_config([*args.odoo_args, f"--addons-path={addons_path}"])
 
 
 def _columns(cr, table, skip=("id",)):

@@ -1,0 +1,609 @@
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from psycopg2 import OperationalError
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL, html2plaintext, split_every
+
+from ..lib import bank_iban, bank_match, bank_refs
+
+_logger = logging.getLogger(__name__)
+
+#: Statement lines matched per statement (and stored) in one go.
+BATCH = 2000
+
+
+class AccountBankStatementLine(models.Model):
+    _inherit = "account.bank.statement.line"
+
+    crm_match_kind = fields.Selection(
+        [
+            ("auto", "Certain"),
+            ("suggestion", "Suggested"),
+            ("none", "No match"),
+            ("rejected", "Suggestion rejected"),
+        ],
+        string="Match",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    crm_match_confidence = fields.Integer(
+        string="Confidence (%)", readonly=True, copy=False
+    )
+    crm_match_reasons = fields.Char(string="Reason Codes", readonly=True, copy=False)
+    crm_match_reasons_text = fields.Char(
+        string="Why", compute="_compute_crm_match_reasons_text"
+    )
+    crm_match_move_ids = fields.Many2many(
+        "account.move",
+        "crm_bank_statement_line_match_rel",
+        "line_id",
+        "move_id",
+        string="Suggested Invoices",
+        readonly=True,
+        copy=False,
+    )
+    crm_not_invoice = fields.Boolean(
+        string="Not an Invoice Payment",
+        readonly=True,
+        copy=False,
+        help="Marked by a user: this money does not pay a customer invoice.",
+    )
+    crm_iban_to_learn = fields.Char(
+        string="IBAN to Remember",
+        compute="_compute_crm_iban_to_learn",
+        help="The payer's IBAN, unknown on the customer this line was matched to.",
+    )
+
+    # ------------------------------------------------------------------
+    # computes
+    # ------------------------------------------------------------------
+
+    @api.depends("crm_match_reasons")
+    def _compute_crm_match_reasons_text(self):
+        words = self._crm_reason_words()
+        for line in self:
+            codes = (line.crm_match_reasons or "").split(",")
+            line.crm_match_reasons_text = ", ".join(
+                words.get(code, code) for code in codes if code
+            )
+
+    def _crm_reason_words(self):
+        _ = self.env._
+        return {
+            "reference_exact": _("invoice number in the details"),
+            "reference_number_year": _("invoice number and year in the details"),
+            "reference_number": _("invoice number (without year) in the details"),
+            "iban": _("the payer's IBAN is the customer's"),
+            "iban_conflict": _("the payer's IBAN is another customer's"),
+            "amount_exact": _("exactly the amount due"),
+            "amount_sum": _("exactly the sum of several invoices"),
+            "amount_partial": _("less than the amount due (part payment)"),
+            "amount_over": _("more than the amount due"),
+            "amount_only": _("only the amount matches"),
+            "same_amount_several": _("several invoices have this amount"),
+            "foreign_amount": _("the amount in the invoice's currency"),
+            "issued_after_payment": _("invoice issued after the payment"),
+        }
+
+    @api.depends("account_number", "partner_id", "is_reconciled")
+    def _compute_crm_iban_to_learn(self):
+        known = self._crm_iban_partners(self.company_id) if self else {}
+        for line in self:
+            iban = bank_iban.normalize(line.account_number)
+            partner = line.partner_id.commercial_partner_id
+            line.crm_iban_to_learn = (
+                iban
+                if iban and partner and line.is_reconciled and iban not in known
+                else False
+            )
+
+    # ------------------------------------------------------------------
+    # what the matcher reads (one query each, whatever the number of lines)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_iban_partners(self, companies):
+        """``{IBAN: commercial partner id}`` of the bank accounts usable by
+        ``companies``; an IBAN of two customers points at neither."""
+        self.env["res.partner.bank"].flush_model(["sanitized_acc_number", "partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT bank.sanitized_acc_number, partner.commercial_partner_id
+                  FROM res_partner_bank bank
+                  JOIN res_partner partner ON partner.id = bank.partner_id
+                 WHERE bank.active
+                   AND (bank.company_id IS NULL OR bank.company_id IN %s)
+                """,
+                tuple(companies.ids) or (0,),
+            )
+        )
+        found = defaultdict(set)
+        for account, partner_id in rows:
+            iban = bank_iban.normalize(account)
+            if iban:
+                found[iban].add(partner_id)
+        return {
+            iban: next(iter(partners))
+            for iban, partners in found.items()
+            if len(partners) == 1
+        }
+
+    @api.model
+    def _crm_open_invoices(self, company, numbers=(), partners=(), amounts=()):
+        """The open customer invoices of ``company`` that lines may pay: those
+        whose sequence number is in ``numbers``, of ``partners``, or with an
+        amount left in ``amounts`` -- one query."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT move.id, move.commercial_partner_id, move.name,
+                       move.payment_reference, move.invoice_date,
+                       currency.name,
+                       SUM(line.amount_residual_currency) AS residual
+                  FROM account_move move
+                  JOIN account_move_line line ON line.move_id = move.id
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_currency currency ON currency.id = move.currency_id
+                 WHERE move.company_id = %s
+                   AND move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND account.account_type = 'asset_receivable'
+                   AND NOT line.reconciled
+                   AND (move.sequence_number = ANY(%s)
+                        OR move.commercial_partner_id = ANY(%s)
+                        OR move.amount_residual = ANY(%s))
+                 GROUP BY move.id, currency.name
+                HAVING SUM(line.amount_residual_currency) > 0
+                """,
+                company.id,
+                list(numbers),
+                list(partners),
+                [float(amount) for amount in amounts],
+            )
+        )
+        return [
+            bank_match.OpenInvoice.make(
+                id=move_id,
+                partner_id=partner_id,
+                name=name or "",
+                payment_reference=reference
+                if reference and reference != name
+                else None,
+                date=invoice_date,
+                currency=currency,
+                residual=Decimal(str(residual)).quantize(Decimal("0.01")),
+            )
+            for (
+                move_id,
+                partner_id,
+                name,
+                reference,
+                invoice_date,
+                currency,
+                residual,
+            ) in rows
+        ]
+
+    def _crm_line_values(self):
+        """The line as the matcher reads it."""
+        self.ensure_one()
+        currency = self.journal_id.currency_id or self.company_id.currency_id
+        text = " ".join(
+            part
+            for part in (
+                self.payment_ref,
+                html2plaintext(self.narration or ""),
+                self.ref,
+            )
+            if part
+        )
+        return bank_match.Line(
+            id=self.id,
+            amount=Decimal(str(self.amount)).quantize(Decimal("0.01")),
+            currency=currency.name,
+            date=self.date,
+            text=text,
+            iban=bank_iban.normalize(self.account_number) or bank_iban.find(text),
+            foreign_amount=(
+                Decimal(str(self.amount_currency)).quantize(Decimal("0.01"))
+                if self.foreign_currency_id
+                else None
+            ),
+            foreign_currency=self.foreign_currency_id.name or None,
+        )
+
+    def _crm_matcher(self, company, values):
+        """A :class:`bank_match.Matcher` over the open invoices ``values``
+        (the lines, as the matcher reads them) may pay."""
+        ibans = self._crm_iban_partners(company)
+        numbers, partners, amounts = set(), set(), set()
+        for value in values:
+            numbers |= bank_refs.tokens(value.text).numbers
+            if value.iban in ibans:
+                partners.add(ibans[value.iban])
+            amounts.add(value.amount)
+            if value.foreign_amount is not None:
+                amounts.add(value.foreign_amount)
+        invoices = self._crm_open_invoices(company, numbers, partners, amounts)
+        return bank_match.Matcher(invoices, ibans)
+
+    # ------------------------------------------------------------------
+    # matching
+    # ------------------------------------------------------------------
+
+    def _crm_match(self):
+        """Match the lines not reconciled yet against the open invoices and
+        store what was found: a few queries per batch of lines."""
+        todo = self.filtered(
+            lambda line: not line.is_reconciled and not line.crm_not_invoice
+        )
+        results = {}
+        for company in todo.company_id:
+            lines = todo.filtered(
+                lambda line, company=company: line.company_id == company
+            )
+            for batch in split_every(BATCH, lines.ids, self.browse):
+                values = [line._crm_line_values() for line in batch]
+                matcher = self._crm_matcher(company, values)
+                for value in values:
+                    results[value.id] = matcher.match(value)
+        self._crm_store_matches(results)
+        return results
+
+    def _crm_store_matches(self, results):
+        """Write the matches in two statements (``UPDATE ... FROM VALUES`` and
+        one ``INSERT`` of the suggested invoices)."""
+        if not results:
+            return
+        self.flush_model()
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s)",
+                line_id,
+                match.kind,
+                match.confidence,
+                ",".join(match.reasons),
+            )
+            for line_id, match in results.items()
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_bank_statement_line line
+                   SET crm_match_kind = data.kind,
+                       crm_match_confidence = data.confidence,
+                       crm_match_reasons = NULLIF(data.reasons, '')
+                  FROM (VALUES %s) AS data(id, kind, confidence, reasons)
+                 WHERE line.id = data.id
+                """,
+                SQL(", ").join(rows),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM crm_bank_statement_line_match_rel WHERE line_id IN %s",
+                tuple(results),
+            )
+        )
+        pairs = [
+            SQL("(%s, %s)", line_id, move_id)
+            for line_id, match in results.items()
+            for move_id in match.invoice_ids
+        ]
+        if pairs:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO crm_bank_statement_line_match_rel (line_id, move_id) "
+                    "VALUES %s ON CONFLICT DO NOTHING",
+                    SQL(", ").join(pairs),
+                )
+            )
+        self.invalidate_model(
+            [
+                "crm_match_kind",
+                "crm_match_confidence",
+                "crm_match_reasons",
+                "crm_match_move_ids",
+            ]
+        )
+
+    def _crm_match_and_reconcile(self):
+        """Match, then reconcile the certain matches: what a statement import
+        does.
+        :return: the lines reconciled"""
+        self._crm_match()
+        certain = self.filtered(lambda line: line.crm_match_kind == "auto")
+        done = busy = self.browse()
+        for line in certain:
+            try:
+                with self.env.cr.savepoint():
+                    line._crm_reconcile_with(line.crm_match_move_ids, certain_only=True)
+                done |= line
+            except UserError as error:
+                _logger.info("Statement line %s not reconciled: %s", line.id, error)
+            except OperationalError as error:
+                # another transaction reconciled one of these lines or invoices
+                # meanwhile: this line waits for review (or the next match)
+                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                _logger.info("Statement line %s left to review: %s", line.id, error)
+                busy |= line
+        # what another line of the batch paid first is matched again; what
+        # another transaction was reconciling is left to review as it is
+        (certain - done - busy)._crm_match()
+        if busy:
+            self._crm_store_matches(
+                {
+                    line.id: bank_match.Match(
+                        "suggestion",
+                        line.crm_match_move_ids.ids,
+                        50,
+                        (line.crm_match_reasons or "").split(","),
+                    )
+                    for line in busy
+                }
+            )
+        return done
+
+    # ------------------------------------------------------------------
+    # reconciling (through OCA's reconciliation)
+    # ------------------------------------------------------------------
+
+    def _crm_reconcile_with(self, invoices, certain_only=False, fees=False):
+        """Reconcile this line with the receivable lines of ``invoices``,
+        oldest first; what is left over stays on the customer as a credit.
+        ``fees``: the invoices are paid in full, the shortfall (up to the
+        company's limit) going to its bank fees account.
+
+        The line and the invoices' receivable lines are locked and read
+        again first: a line is never reconciled twice, and an invoice is never
+        paid twice by two lines at once.  ``certain_only``: refuse when the
+        amount no longer equals what is left (another line paid meanwhile).
+        """
+        self.ensure_one()
+        self.env["account.move.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_bank_statement_line WHERE id = %s FOR UPDATE",
+                self.id,
+            )
+        )
+        receivables = invoices.line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "asset_receivable"
+        )
+        if receivables:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM account_move_line WHERE id IN %s "
+                    "ORDER BY id FOR UPDATE",
+                    tuple(receivables.ids),
+                )
+            )
+        self.invalidate_recordset()
+        receivables.invalidate_recordset()
+        if self.is_reconciled:
+            raise UserError(self.env._("This statement line is reconciled already."))
+        open_lines = receivables.filtered(lambda aml: not aml.reconciled).sorted(
+            lambda aml: (aml.date_maturity or aml.date, aml.id)
+        )
+        if not open_lines:
+            raise UserError(self.env._("These invoices are paid already."))
+        partners = open_lines.partner_id.commercial_partner_id
+        if len(partners) > 1:
+            raise UserError(
+                self.env._("One line can only pay invoices of one customer.")
+            )
+        if certain_only:
+            left = sum(open_lines.mapped("amount_residual_currency"))
+            value = self._crm_line_values()
+            amount = (
+                value.foreign_amount
+                if value.foreign_currency
+                and value.foreign_currency == open_lines.currency_id.name
+                else value.amount
+            )
+            if open_lines.currency_id.compare_amounts(float(amount), left) != 0:
+                raise UserError(self.env._("The amount due changed: to review."))
+        if self.partner_id.commercial_partner_id != partners:
+            self.partner_id = partners
+        liquidity_lines, _suspense_lines, _other_lines = self._seek_for_lines()
+        data = []
+        for liquidity in liquidity_lines:
+            _aux, lines = self._get_reconcile_line(liquidity, "liquidity", move=True)
+            data += lines
+        amount = self.amount_currency or self.amount
+        auxiliary = 1
+        for aml in open_lines:
+            auxiliary, lines = self._get_reconcile_line(
+                aml,
+                "other",
+                is_counterpart=True,
+                max_amount=not fees and amount,
+                reconcile_auxiliary_id=auxiliary,
+                move=True,
+            )
+            amount -= sum(line.get("amount") for line in lines)
+            data += lines
+        result = self._recompute_suspense_line(data, auxiliary, self.manual_reference)
+        if fees:
+            result = self._crm_write_off_fees(result, auxiliary)
+        if not result.get("can_reconcile"):
+            raise UserError(
+                self.env._("This line cannot be reconciled with these invoices.")
+            )
+        mode = self.journal_id.reconcile_mode or "edit"
+        self.reconcile_mode = mode
+        getattr(self, f"_reconcile_bank_line_{mode}")(
+            self._prepare_reconcile_line_data(result["data"])
+        )
+        self.reconcile_data = False
+        self.crm_match_move_ids = invoices
+        return True
+
+    def _crm_write_off_fees(self, result, auxiliary):
+        """``result`` (OCA's reconciliation data) with its shortfall written
+        off by the company's "Bank fees" button, when it is one."""
+        company = self.company_id
+        model = company._crm_bank_fee_model()
+        if not model:
+            raise UserError(
+                self.env._(
+                    "Choose a bank fees account in the settings of the Invoices app "
+                    "first."
+                )
+            )
+        shortfall = sum(
+            line["amount"] for line in result["data"] if line["kind"] == "suspense"
+        )
+        currency = company.currency_id
+        if currency.compare_amounts(shortfall, 0) <= 0:
+            raise UserError(
+                self.env._("This line pays the invoices in full: there is no fee.")
+            )
+        if currency.compare_amounts(shortfall, company.crm_bank_fee_limit) > 0:
+            raise UserError(
+                self.env._(
+                    "The difference (%(amount)s) is more than the bank fees limit "
+                    "(%(limit)s): accept it as a part payment instead.",
+                    amount=currency.format(shortfall),
+                    limit=currency.format(company.crm_bank_fee_limit),
+                )
+            )
+        return self._recompute_suspense_line(
+            *self._reconcile_data_by_model(result["data"], model, auxiliary),
+            self.manual_reference,
+        )
+
+    # ------------------------------------------------------------------
+    # review actions
+    # ------------------------------------------------------------------
+
+    def _crm_check_reviewer(self):
+        self.env["account.bank.statement.line"].check_access("write")
+        self.check_access("write")
+
+    def action_crm_accept(self):
+        """Accept the suggested invoices (part payments and over-payments
+        included: an excess stays on the customer as a credit)."""
+        return self._crm_accept()
+
+    def action_crm_accept_with_fees(self):
+        """Accept the suggested invoices as paid in full: the small shortfall
+        (bank fees taken on the way) is written off to the fees account."""
+        return self._crm_accept(fees=True)
+
+    def _crm_accept(self, fees=False):
+        self._crm_check_reviewer()
+        for line in self:
+            if not line.crm_match_move_ids:
+                raise UserError(
+                    self.env._(
+                        "%(line)s has no suggested invoice.", line=line.display_name
+                    )
+                )
+            line._crm_reconcile_with(line.crm_match_move_ids, fees=fees)
+        return self._crm_learn_proposal()
+
+    def action_crm_reject(self):
+        """Reject the suggestion: the line stays to reconcile by hand."""
+        self._crm_check_reviewer()
+        self.sudo().write(
+            {"crm_match_kind": "rejected", "crm_match_move_ids": [(5, 0, 0)]}
+        )
+        return True
+
+    def action_crm_not_invoice(self):
+        """Not a customer's payment of an invoice: out of the review list."""
+        self._crm_check_reviewer()
+        self.sudo().write({"crm_not_invoice": True})
+        return True
+
+    def action_crm_back_to_review(self):
+        self._crm_check_reviewer()
+        self.sudo().write({"crm_not_invoice": False})
+        self.filtered(lambda line: not line.is_reconciled)._crm_match()
+        return True
+
+    def action_crm_undo(self):
+        """Undo the reconciliation: the line stays, to review again."""
+        self._crm_check_reviewer()
+        for line in self.filtered("is_reconciled"):
+            line.unreconcile_bank_line()
+        self.filtered(lambda line: not line.is_reconciled)._crm_match()
+        return True
+
+    def action_crm_rematch(self):
+        self._crm_check_reviewer()
+        self._crm_match_and_reconcile()
+        return True
+
+    def action_crm_open_reconcile(self):
+        """This line in OCA's reconciliation screen (pick other invoices,
+        split, write off a difference)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_reconcile_oca.action_bank_statement_line_reconcile"
+        )
+        action["domain"] = [("id", "=", self.id)]
+        action["context"] = {
+            "default_journal_id": self.journal_id.id,
+            "view_ref": "account_reconcile_oca.bank_statement_line_form_reconcile_view",
+        }
+        return action
+
+    def action_crm_learn_iban(self):
+        """Remember the payer's IBAN on the customer: next time its
+        payments are recognised by the account they come from."""
+        self._crm_check_reviewer()
+        banks = self.env["res.partner.bank"]
+        for line in self.filtered("crm_iban_to_learn"):
+            banks |= banks.create(
+                {
+                    "acc_number": line.crm_iban_to_learn,
+                    "partner_id": line.partner_id.commercial_partner_id.id,
+                    "allow_out_payment": False,
+                }
+            )
+        return bool(banks)
+
+    def _crm_learn_proposal(self):
+        """After a match by hand: offer to remember unknown IBANs."""
+        learnable = self.filtered("crm_iban_to_learn")
+        if not learnable:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Remember the payer's IBAN?"),
+                "message": self.env._(
+                    "%(count)s line(s) came from an IBAN not known on the customer. "
+                    'Use "Remember IBAN" on the line so that the next payments from '
+                    "it are recognised.",
+                    count=len(learnable),
+                ),
+                "type": "info",
+                "sticky": False,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # OCA's automatic reconciliation: deferred during an import
+    # ------------------------------------------------------------------
+
+    def _auto_reconcile(self):
+        # EXTENDS account_reconcile_oca: an import matches its lines in one
+        # batch afterwards (crm_bank_defer_matching), not one query per line
+        if self.env.context.get("crm_bank_defer_matching"):
+            return None
+        return super()._auto_reconcile()

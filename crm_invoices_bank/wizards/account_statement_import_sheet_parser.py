@@ -1,0 +1,41 @@
+import threading
+
+from odoo import models
+from odoo.exceptions import UserError
+
+#: The row being read, per thread (the parser reads a file row by row).
+_reading = threading.local()
+
+
+class AccountStatementImportSheetParser(models.TransientModel):
+    _inherit = "account.statement.import.sheet.parser"
+
+    def _get_values_from_column(self, values, columns, column_name):
+        # EXTENDS account_statement_import_sheet_file: remember the row being
+        # read (its date is read first), to say which one a problem is in
+        if column_name == "timestamp_column":
+            _reading.row = getattr(_reading, "row", 0) + 1
+            _reading.values = values
+        return super()._get_values_from_column(values, columns, column_name)
+
+    def _parse_rows(self, mapping, currency_code, data, columns):
+        """EXTENDS account_statement_import_sheet_file: a row that cannot be
+        read refuses the whole file with its line number, its content and the
+        reason (nothing is imported)."""
+        _reading.row = 0
+        _reading.values = None
+        try:
+            return super()._parse_rows(mapping, currency_code, data, columns)
+        except (ValueError, TypeError, IndexError, KeyError, ArithmeticError) as error:
+            first = mapping.header_lines_skip_count + (0 if mapping.no_header else 1)
+            if not mapping.header_lines_skip_count and not mapping.no_header:
+                first = 1
+            raise UserError(
+                self.env._(
+                    "Line %(line)s of the file cannot be read: %(reason)s. "
+                    "The line reads: %(values)s. Nothing was imported.",
+                    line=first + _reading.row,
+                    reason=str(error) or error.__class__.__name__,
+                    values=" | ".join(str(value) for value in (_reading.values or [])),
+                )
+            ) from error

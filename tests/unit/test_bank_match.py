@@ -1,0 +1,286 @@
+"""Bank matching without a database: references as people type them, the
+evidence rules, and properties: a wrong amount or a wrong customer never
+reconciles by itself."""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from crm_invoices_bank.lib import bank_iban, bank_match, bank_refs
+
+D = Decimal
+
+
+def invoice(id_, name, partner, residual, currency="RON", day=date(2026, 10, 1), **kw):
+    return bank_match.OpenInvoice.make(
+        id=id_,
+        partner_id=partner,
+        name=name,
+        residual=D(residual),
+        currency=currency,
+        date=day,
+        **kw,
+    )
+
+
+def line(text, amount, currency="RON", iban=None, day=date(2026, 11, 20), **kw):
+    return bank_match.Line(
+        id=1, amount=D(amount), currency=currency, date=day, text=text, iban=iban, **kw
+    )
+
+
+# ---------------------------------------------------------------- references
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "INV/2026/00012",
+        "inv 2026 12",
+        "INV-2026-0012",
+        "c/v fact INV2026/00012",
+        "ff 12/2026",
+        "Factura nr. 12 din 20.11.2026",
+        "plata fact. INV 2026 / 12 conform contract",
+        "C/V FF INV/2026/000012",
+        "inv202600012",
+    ],
+)
+def test_references_as_people_type_them(typed):
+    number = bank_refs.parse_number("INV/2026/00012")
+    assert bank_refs.match(number, bank_refs.tokens(typed)) in (
+        bank_refs.EXACT,
+        bank_refs.NUMBER_YEAR,
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "INV/2026/00120",
+        "INV/2025/00012",
+        "plata 1.200,00 RON fact 12",  # 12 alone is too short to point at anything
+        "avans 12",
+        "RO49AAAA1B31007593840000",
+        "",
+    ],
+)
+def test_what_does_not_point_at_the_invoice(typed):
+    number = bank_refs.parse_number("INV/2026/00012")
+    assert bank_refs.match(number, bank_refs.tokens(typed)) is None
+
+
+def test_dates_amounts_and_ibans_are_not_numbers():
+    tokens = bank_refs.tokens(
+        "plata 1.234,56 din 20.11.2026 RO49 AAAA 1B31 0075 9384 0000 f 345"
+    )
+    assert tokens.numbers == {345}
+    assert tokens.years == {2026}
+
+
+def test_ibans_are_validated_and_normalized():
+    assert (
+        bank_iban.normalize("ro49 aaaa 1b31 0075 9384 0000")
+        == "RO49AAAA1B31007593840000"
+    )
+    assert bank_iban.normalize("RO49AAAA1B31007593840001") is None
+    assert bank_iban.normalize("") is None
+
+
+# ---------------------------------------------------------------- decisions
+
+ACME, BETA = 1, 2
+IBAN_ACME = "RO49AAAA1B31007593840000"
+
+
+def matcher(*invoices, ibans=None):
+    return bank_match.Matcher(list(invoices), ibans or {})
+
+
+def test_reference_and_exact_amount_reconcile():
+    m = matcher(
+        invoice(1, "INV/2026/00012", ACME, "1190.00"),
+        invoice(2, "INV/2026/00013", ACME, "50.00"),
+    )
+    result = m.match(line("c/v fact INV 2026 12", "1190.00"))
+    assert (result.kind, result.invoice_ids, result.partner_id) == ("auto", [1], ACME)
+    assert "amount_exact" in result.reasons
+
+
+def test_one_line_paying_several_referenced_invoices():
+    m = matcher(
+        invoice(1, "INV/2026/00012", ACME, "100.00"),
+        invoice(2, "INV/2026/00013", ACME, "200.00"),
+        invoice(3, "INV/2026/00014", ACME, "300.00"),
+    )
+    result = m.match(line("facturi INV/2026/00012, 00013 si INV/2026/00014", "600.00"))
+    assert result.kind == "auto"
+    assert result.invoice_ids == [1, 2, 3]
+    assert "amount_sum" in result.reasons
+
+
+def test_partial_and_over_payments_are_suggestions():
+    m = matcher(invoice(1, "INV/2026/00012", ACME, "1000.00"))
+    partial = m.match(line("INV/2026/00012 rata 1", "400.00"))
+    assert (partial.kind, partial.invoice_ids) == ("suggestion", [1])
+    assert "amount_partial" in partial.reasons and partial.confidence >= 70
+    over = m.match(line("INV/2026/00012", "1100.00"))
+    assert over.kind == "suggestion" and "amount_over" in over.reasons
+
+
+def test_iban_and_amount_without_reference():
+    m = matcher(
+        invoice(1, "INV/2026/00012", ACME, "100.00"),
+        invoice(2, "INV/2026/00013", ACME, "250.00"),
+        invoice(3, "INV/2026/00014", BETA, "100.00"),
+        ibans={IBAN_ACME: ACME},
+    )
+    assert m.match(line("plata", "250.00", iban=IBAN_ACME)).invoice_ids == [2]
+    assert m.match(line("plata", "250.00", iban=IBAN_ACME)).kind == "auto"
+    both = m.match(line("plata facturi", "350.00", iban=IBAN_ACME))
+    assert (both.kind, both.invoice_ids) == ("auto", [1, 2])
+    assert m.match(line("plata", "99.00", iban=IBAN_ACME)).kind == "suggestion"
+
+
+def test_same_amount_for_several_customers_is_never_certain():
+    m = matcher(
+        invoice(1, "INV/2026/00012", ACME, "100.00"),
+        invoice(2, "INV/2026/00013", BETA, "100.00"),
+    )
+    result = m.match(line("transfer", "100.00"))
+    assert result.kind == "suggestion" and "same_amount_several" in result.reasons
+    alone = matcher(invoice(1, "INV/2026/00012", ACME, "100.00")).match(
+        line("transfer", "100.00")
+    )
+    assert alone.kind == "suggestion" and alone.reasons == ["amount_only"]
+
+
+def test_reference_to_another_customers_invoice_is_never_certain():
+    m = matcher(invoice(1, "INV/2026/00012", BETA, "100.00"), ibans={IBAN_ACME: ACME})
+    result = m.match(line("INV/2026/00012", "100.00", iban=IBAN_ACME))
+    assert result.kind == "suggestion" and "iban_conflict" in result.reasons
+
+
+def test_foreign_currency_by_the_amount_sent():
+    m = matcher(invoice(1, "INV/2026/00012", ACME, "200.00", currency="EUR"))
+    result = m.match(
+        line(
+            "INV/2026/00012",
+            "995.00",
+            foreign_amount=D("200.00"),
+            foreign_currency="EUR",
+        )
+    )
+    assert result.kind == "auto" and "foreign_amount" in result.reasons
+    assert m.match(line("INV/2026/00012", "995.00")).kind == "suggestion"
+
+
+def test_invoices_issued_after_the_payment_are_not_candidates():
+    m = matcher(invoice(1, "INV/2026/00012", ACME, "100.00", day=date(2026, 12, 1)))
+    assert (
+        m.match(line("INV/2026/00012", "100.00", day=date(2026, 11, 20))).kind == "none"
+    )
+
+
+def test_money_sent_is_not_matched():
+    m = matcher(invoice(1, "INV/2026/00012", ACME, "100.00"))
+    assert m.match(line("INV/2026/00012", "-100.00")).kind == "none"
+
+
+# ---------------------------------------------------------------- properties
+
+SEPARATORS = st.sampled_from(["", " ", "/", "-", ".", " / ", "_"])
+PREFIXES = st.sampled_from(
+    ["", "c/v fact ", "ff ", "factura nr. ", "Plata fact. ", "CV FACTURA "]
+)
+SUFFIXES = st.sampled_from(
+    ["", " din 20.11.2026", " conform contract", " achitat integral"]
+)
+
+
+@st.composite
+def mangled(draw, prefix, year, number):
+    sep1, sep2 = draw(SEPARATORS), draw(SEPARATORS)
+    zeros = "0" * draw(st.integers(0, 4))
+    head = draw(st.sampled_from([prefix, prefix.lower(), prefix.title(), ""]))
+    if not head and not sep1:
+        sep1 = " "
+    body = f"{head}{sep1}{year}{sep2}{zeros}{number}"
+    return draw(PREFIXES) + body + draw(SUFFIXES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), number=st.integers(1, 99999), year=st.integers(2020, 2030))
+def test_mangled_references_still_match(data, number, year):
+    typed = data.draw(mangled("INV", year, number))
+    parsed = bank_refs.parse_number(f"INV/{year}/{number:05d}")
+    assert bank_refs.match(parsed, bank_refs.tokens(typed)) in (
+        bank_refs.EXACT,
+        bank_refs.NUMBER_YEAR,
+    ), typed
+
+
+amounts = st.decimals(min_value="1.00", max_value="99999.99", places=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    residuals=st.lists(amounts, min_size=1, max_size=8),
+    paid=amounts,
+    pick=st.integers(0, 7),
+    with_iban=st.booleans(),
+)
+def test_a_wrong_amount_never_reconciles_by_itself(residuals, paid, pick, with_iban):
+    invoices = [
+        invoice(i + 1, f"INV/2026/{i + 100:05d}", ACME, residual)
+        for i, residual in enumerate(residuals)
+    ]
+    target = invoices[pick % len(invoices)]
+    sums = {
+        sum(inv.residual for inv in group)
+        for size in range(1, len(invoices) + 1)
+        for group in __import__("itertools").combinations(invoices, size)
+    }
+    assume(paid not in sums)
+    m = matcher(*invoices, ibans={IBAN_ACME: ACME} if with_iban else {})
+    result = m.match(
+        line(f"plata {target.name}", str(paid), iban=IBAN_ACME if with_iban else None)
+    )
+    assert result.kind != "auto"
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount=amounts, number=st.integers(100, 99999), exact=st.booleans())
+def test_a_wrong_customer_never_reconciles_by_itself(amount, number, exact):
+    """The reference points at BETA's invoice, the money comes from ACME's
+    account: whatever the amount, a person decides."""
+    m = matcher(
+        invoice(1, f"INV/2026/{number:05d}", BETA, amount), ibans={IBAN_ACME: ACME}
+    )
+    paid = amount if exact else amount + D("1.00")
+    result = m.match(line(f"fact INV/2026/{number}", str(paid), iban=IBAN_ACME))
+    assert result.kind != "auto"
+
+
+def test_matching_many_lines_is_indexed():
+    rng = random.Random(7)
+    invoices = [
+        invoice(
+            i,
+            f"INV/2026/{i:05d}",
+            i % 500,
+            f"{rng.randint(100, 99999)}.{rng.randint(0, 99):02d}",
+        )
+        for i in range(1, 20001)
+    ]
+    m = matcher(*invoices)
+    hits = sum(
+        m.match(line(f"ff {inv.number.number}/2026", str(inv.residual))).invoice_ids
+        == [inv.id]
+        for inv in invoices[:2000]
+    )
+    assert hits == 2000
