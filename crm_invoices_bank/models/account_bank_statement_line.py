@@ -244,7 +244,10 @@ class AccountBankStatementLine(models.Model):
     def _crm_match(self):
         """Match the lines not reconciled yet against the open invoices and
         store what was found: a few queries per batch of lines."""
-        todo = self.filtered(
+        # prefetch these lines together, whatever recordset they came from (the
+        # lines of a statement read again after an invalidation prefetch
+        # nothing: one query per line)
+        todo = self.with_prefetch().filtered(
             lambda line: not line.is_reconciled and not line.crm_not_invoice
         )
         results = {}
@@ -321,9 +324,10 @@ class AccountBankStatementLine(models.Model):
         """Match, then reconcile the certain matches: what a statement import
         does.
         :return: the lines reconciled"""
-        self._crm_match()
-        certain = self.filtered(lambda line: line.crm_match_kind == "auto")
-        done = busy = self.browse()
+        lines = self.with_prefetch()  # see _crm_match
+        lines._crm_match()
+        certain = lines.filtered(lambda line: line.crm_match_kind == "auto")
+        done = busy = lines.browse()
         for line in certain:
             try:
                 with self.env.cr.savepoint():
@@ -342,7 +346,7 @@ class AccountBankStatementLine(models.Model):
         # another transaction was reconciling is left to review as it is
         (certain - done - busy)._crm_match()
         if busy:
-            self._crm_store_matches(
+            lines._crm_store_matches(
                 {
                     line.id: bank_match.Match(
                         "suggestion",

@@ -89,13 +89,18 @@ def seed(env, args):
     )
     print(f"Seeding {args.invoices:,} invoices ...", flush=True)
     seed_invoices(env, args.invoices, partners, today=date.today(), spread_days=300)
-    # varied amounts: 50.00 to 9,999.99, cents included
+    # varied amounts: 50.00 to 9,999.99, cents included; one invoice in
+    # five at one of 97 round prices (the same amount owed by many customers)
     cr.execute(
         """
         WITH amounts AS (
             SELECT id,
-                   round((50 + (id::bigint * 7919) % 995000 / 100.0)::numeric, 2)
-                       AS amount
+                   CASE WHEN id % 5 = 0
+                        THEN 100 * (1 + (id::bigint * 7919) % 97)
+                        ELSE round(
+                            (50 + (id::bigint * 7919) % 995000 / 100.0)::numeric, 2
+                        )
+                   END AS amount
               FROM account_move WHERE name LIKE 'BENCH/%'
         )
         UPDATE account_move m
