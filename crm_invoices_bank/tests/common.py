@@ -115,10 +115,10 @@ class BankCommon(CrmInvoicesCommon):
             ),
         }
 
-    def import_file(self, name, bank=None):
-        """Import the sample ``name`` as a user does (the wizard); the
-        statement lines created."""
-        data = (DATA / name).read_bytes()
+    def import_file(self, name, bank=None, data=None):
+        """Import the sample ``name`` (or ``data`` under that name) as a user
+        does (the wizard); the statement lines created."""
+        data = data if data is not None else (DATA / name).read_bytes()
         journal = self.journals[bank] if bank else self.env["account.journal"]
         wizard = (
             self.env["account.statement.import"]

@@ -1,7 +1,36 @@
+import csv
+import io
+from datetime import date, datetime
+
+import xlsxwriter
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import BankCommon
+from .common import DATA, BankCommon
+
+
+def csv_as_xlsx(name, dates=(0, 1), numbers=(4, 5, 6)):
+    """The sample CSV ``name`` as the bank's XLSX export: dates and amounts in
+    typed cells, the rest as text."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
+    rows = list(csv.reader((DATA / name).read_text().splitlines()))
+    header = next(n for n, row in enumerate(rows) if len(row) > 3)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if r > header and value and c in dates:
+                sheet.write_datetime(
+                    r, c, datetime.strptime(value, "%d-%m-%Y"), date_format
+                )
+            elif r > header and value and c in numbers:
+                sheet.write_number(r, c, float(value.replace(",", "")))
+            else:
+                sheet.write_string(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
 
 
 @tagged("post_install", "-at_install")
@@ -36,6 +65,17 @@ class TestBankImport(BankCommon):
         lines = self.assert_bank_file_closes_invoices("bt")
         interest = lines.filtered(lambda line: line.amount == 0.37)
         self.assertEqual(interest.crm_match_kind, "none")
+
+    def test_banca_transilvania_xlsx(self):
+        invoices = self.sample_invoices()
+        lines = self.import_file("extras_bt.xlsx", "bt", data=csv_as_xlsx("bt.csv"))
+        self.assertEqual(len(lines), 4)
+        self.assertEqual(invoices[1].payment_state, "paid")
+        self.assertEqual(invoices[2].payment_state, "paid")
+        self.assertEqual(sorted(lines.mapped("amount")), [-15.0, 0.37, 500.0, 1190.0])
+        self.assertEqual(
+            set(lines.mapped("date")), {date(2026, 11, d) for d in (20, 21, 22, 23)}
+        )
 
     def test_bcr(self):
         self.assert_bank_file_closes_invoices("bcr")
