@@ -206,6 +206,29 @@ class TestBankMatching(BankCommon):
         self.assertEqual(inv.payment_state, "partial", "without fees: a part payment")
         self.assertAlmostEqual(inv.amount_residual, 2.5)
 
+    def test_paid_by_bank_in_the_ar_metrics_and_the_filter(self):
+        by_bank, by_hand = self.invoices[2], self.invoices[3]
+        self.match(self.statement_line(500.0, by_bank.name))
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=by_hand.ids
+        ).create({})._create_payments()
+        moves = by_bank | by_hand
+        self.assertEqual(
+            self.env["account.move"].search(
+                [("id", "in", moves.ids), ("crm_paid_by_bank", "=", True)]
+            ),
+            by_bank,
+        )
+        self.env.flush_all()
+        [row] = self.env["crm.invoices.ar.report"].read_group(
+            [("move_id", "in", moves.ids)],
+            ["amount_residual:sum", "due_count:sum"],
+            ["crm_status"],
+        )
+        self.assertEqual(row["crm_status"], "paid", "both paid, one way or the other")
+        self.assertEqual(row["crm_status_count"], 2)
+        self.assertEqual(row["amount_residual"], 0.0)
+
     def test_matching_costs_the_same_queries_for_5_or_50_lines(self):
         def statement(count):
             return self.env["account.bank.statement"].create(
