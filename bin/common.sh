@@ -73,56 +73,54 @@ addons_path() {
     echo "$path"
 }
 
-# odoo_site: the Python packages the addons need that Odoo's requirements
-# lack (requirements.txt, tests/odoo-requirements.txt), installed once per
-# content and Python
-# with `pip install --target` into the cache, never into Odoo's own Python.
-# Sets ODOO_SITE; run Odoo through run_odoo_bin so that it sees them.
-odoo_site() {
-    local files=("$ROOT/requirements.txt" "$ROOT/tests/odoo-requirements.txt") key cache site tmp
-    key=$( (cat "${files[@]}" 2>/dev/null; "$ODOO_PYTHON" -c 'import sys; print(sys.version)') |
-        sha256sum | cut -c1-16)
+# pip_target NAME KEY REQUIREMENTS...: the cache folder NAME-KEY holding the
+# REQUIREMENTS installed with `pip install --no-deps --target` (their
+# dependencies are Odoo's own, never shadowed), installed once: into a
+# temporary folder first, kept by whichever concurrent run finishes first.
+# Prints the folder; fails when pip does.
+pip_target() {
+    local name=$1 key=$2 cache folder tmp req args=()
+    shift 2
     cache="${XDG_CACHE_HOME:-$HOME/.cache}/crm-invoices"
-    site="$cache/site-$key"
-    ODOO_SITE=$site
-    [ -f "$site/.complete" ] && return 0
-    say "Installing the addons' Python requirements into $site"
-    mkdir -p "$cache"
-    tmp=$(mktemp -d "$cache/site-tmp.XXXXXX")
-    # --no-deps: their dependencies are Odoo's own (python-dateutil), never shadowed
-    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --no-deps --target "$tmp" \
-        -r "$ROOT/requirements.txt" -r "$ROOT/tests/odoo-requirements.txt"; then
-        rm -rf "$tmp"
-        ODOO_SITE=""
-        return 1
+    folder="$cache/$name-$key"
+    if [ ! -f "$folder/.complete" ]; then
+        say "Installing $(for req in "$@"; do printf '%s ' "${req#"$ROOT"/}"; done)into $folder" >&2
+        mkdir -p "$cache"
+        tmp=$(mktemp -d "$cache/$name-tmp.XXXXXX")
+        for req in "$@"; do args+=(-r "$req"); done
+        if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --no-deps \
+            --target "$tmp" "${args[@]}" >&2; then
+            rm -rf "$tmp"
+            return 1
+        fi
+        touch "$tmp/.complete"
+        mv -T "$tmp" "$folder" 2>/dev/null || rm -rf "$tmp"
     fi
-    touch "$tmp/.complete"
-    # Another run may have finished first: keep its folder.
-    mv -T "$tmp" "$site" 2>/dev/null || rm -rf "$tmp"
+    echo "$folder"
 }
 
-# oca_addons: the OCA addons of requirements-oca.txt, installed once per
-# content with `pip install --no-deps --target` (their wheels require an
-# `odoo` distribution that Odoo installs do not register) into the cache.
-# Sets ODOO_OCA_ADDONS, the folder that addons_path adds.
+# odoo_site: the Python packages the addons need that Odoo's requirements
+# lack (requirements.txt, tests/odoo-requirements.txt), installed once per
+# content and Python into the cache, never into Odoo's own Python.
+# Sets ODOO_SITE; run Odoo through run_odoo_bin so that it sees them.
+odoo_site() {
+    local files=("$ROOT/requirements.txt" "$ROOT/tests/odoo-requirements.txt") key
+    key=$( (cat "${files[@]}" 2>/dev/null; "$ODOO_PYTHON" -c 'import sys; print(sys.version)') |
+        sha256sum | cut -c1-16)
+    ODOO_SITE=$(pip_target site "$key" "${files[@]}") || { ODOO_SITE=""; return 1; }
+}
+
+# oca_addons: the OCA addons of requirements-oca.txt (their wheels require an
+# `odoo` distribution that Odoo installs do not register), installed once per
+# content into the cache.  Sets ODOO_OCA_ADDONS, the folder that addons_path adds.
 oca_addons() {
-    local key cache folder tmp
+    local key folder
     key=$(sha256sum <"$ROOT/requirements-oca.txt" | cut -c1-16)
-    cache="${XDG_CACHE_HOME:-$HOME/.cache}/crm-invoices"
-    folder="$cache/oca-$key"
-    ODOO_OCA_ADDONS="$folder/odoo/addons"
-    [ -f "$folder/.complete" ] && return 0
-    say "Installing the OCA addons of requirements-oca.txt into $folder"
-    mkdir -p "$cache"
-    tmp=$(mktemp -d "$cache/oca-tmp.XXXXXX")
-    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check --no-deps \
-        --target "$tmp" -r "$ROOT/requirements-oca.txt"; then
-        rm -rf "$tmp"
+    folder=$(pip_target oca "$key" "$ROOT/requirements-oca.txt") || {
         ODOO_OCA_ADDONS=""
         return 1
-    fi
-    touch "$tmp/.complete"
-    mv -T "$tmp" "$folder" 2>/dev/null || rm -rf "$tmp"
+    }
+    ODOO_OCA_ADDONS="$folder/odoo/addons"
 }
 
 # site_pythonpath: PYTHONPATH with the folder of odoo_site first.

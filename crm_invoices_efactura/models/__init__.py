@@ -7,5 +7,6 @@ from . import crm_efactura_exchange
 from . import crm_efactura_submission
 from . import crm_efactura_xml
 from . import crm_invoices_api
+from . import ir_attachment
 from . import res_company
 from . import res_config_settings

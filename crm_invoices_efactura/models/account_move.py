@@ -460,17 +460,9 @@ class AccountMove(models.Model):
 
     def action_crm_efactura_download_xml(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{(self.name or 'draft').replace('/', '_')}_efactura.xml",
-                "raw": self._crm_efactura_sent_xml(),
-                "mimetype": "application/xml",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        return self.env["ir.attachment"]._crm_efactura_download(
+            self,
+            f"{(self.name or 'draft').replace('/', '_')}_efactura.xml",
+            self._crm_efactura_sent_xml(),
+            "application/xml",
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }

@@ -55,17 +55,9 @@ class CrmEfacturaExport(models.TransientModel):
         moves = self._moves()
         if not moves:
             raise UserError(self.env._("No invoice of the period was sent to ANAF."))
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"efactura_{self.date_from}_{self.date_to}.zip",
-                "raw": self._zip(moves),
-                "mimetype": "application/zip",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        return self.env["ir.attachment"]._crm_efactura_download(
+            self,
+            f"efactura_{self.date_from}_{self.date_to}.zip",
+            self._zip(moves),
+            "application/zip",
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
