@@ -158,17 +158,20 @@ class PayLinkController(PaymentPortal):
         }
         return messages.get(refused.code, request.env._("This amount cannot be paid."))
 
-    def _pay_form_values(self, link, token, amount):
-        """What Odoo's payment form needs, for the invoice's company."""
+    def _pay_providers(self, link, amount):
+        """The providers and payment methods that may take ``amount`` for the
+        link's invoice: its company's, enabled and compatible."""
         invoice = link.move_id
         partner = invoice.partner_id
-        company = invoice.company_id
         currency = invoice.currency_id
         providers = (
             request.env["payment.provider"]
             .sudo()
             ._get_compatible_providers(
-                company.id, partner.id, float(amount), currency_id=currency.id
+                invoice.company_id.id,
+                partner.id,
+                float(amount),
+                currency_id=currency.id,
             )
         )
         methods = (
@@ -178,6 +181,14 @@ class PayLinkController(PaymentPortal):
                 providers.ids, partner.id, currency_id=currency.id
             )
         )
+        return providers, methods
+
+    def _pay_form_values(self, link, token, amount):
+        """What Odoo's payment form needs, for the invoice's company."""
+        invoice = link.move_id
+        partner = invoice.partner_id
+        currency = invoice.currency_id
+        providers, methods = self._pay_providers(link, amount)
         return {
             "providers_sudo": providers,
             "payment_methods_sudo": methods,
@@ -258,6 +269,16 @@ class PayLinkController(PaymentPortal):
             to_pay = self._pay_amount(link, amount)
         except pay_amount.AmountRefused as refused:
             raise ValidationError(self._amount_message(refused)) from refused
+        # Odoo's _create_transaction takes any provider id: only those the page
+        # offers (the invoice company's, enabled) may take this payment
+        providers, methods = self._pay_providers(link, to_pay)
+        if (
+            kwargs.get("provider_id") not in providers.ids
+            or kwargs.get("payment_method_id") not in methods.ids
+        ):
+            raise ValidationError(
+                request.env._("This payment method cannot pay this invoice.")
+            )
         invoice = link.move_id
         link._count_attempt()
         kwargs.pop("landing_route", None)
