@@ -24,6 +24,23 @@ apt_install() {
             DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1; }
 }
 
+# wkhtmltopdf_ready: Odoo prints its PDF reports (the invoice) with
+# wkhtmltopdf: install Debian's when it is missing and we can (root with
+# apt-get).  On failure WKHTMLTOPDF_MISSING holds the one line that says why.
+# Debian's build is not the patched-Qt one: crm_invoices then prints the
+# company's header and footer inside the page (ir.actions.report).
+wkhtmltopdf_ready() {
+    WKHTMLTOPDF_MISSING=""
+    command -v wkhtmltopdf >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing wkhtmltopdf for the PDF reports"
+        apt_install wkhtmltopdf fonts-dejavu-core
+    fi
+    command -v wkhtmltopdf >/dev/null 2>&1 && return 0
+    WKHTMLTOPDF_MISSING="no wkhtmltopdf, so no PDF invoice: install it (Debian: apt install wkhtmltopdf; https://wkhtmltopdf.org) or use docker compose"
+    return 1
+}
+
 as_pg() {
     if [ "$(id -u)" = 0 ]; then
         runuser -u postgres -- "$@"

@@ -114,11 +114,35 @@ class CrmInvoicesDemo(models.AbstractModel):
     _description = "Invoices demo data loader"
 
     @api.model
+    def _set_demo_languages(self):
+        """Romanian customers speak Romanian where it is active (bin/serve and
+        docker compose load it), English otherwise: their pay pages and
+        emails follow."""
+        active = {code for code, _name in self.env["res.lang"].get_installed()}
+        lang = "ro_RO" if "ro_RO" in active else "en_US"
+        if lang not in active:
+            return
+        carpati = self.env.ref(
+            "crm_invoices.demo_partner_carpati", raise_if_not_found=False
+        )
+        if carpati:
+            carpati.lang = lang
+
+    @api.model
     def _load_demo_invoices(self):
+        self._set_demo_languages()
         data = self.env["ir.model.data"]
         if self.env.ref("crm_invoices.demo_invoice_draft", raise_if_not_found=False):
             return
         company = self.env.ref("base.main_company")
+        for each in self.env["res.company"].search([("report_footer", "=", False)]):
+            # what Odoo's document layout proposes (phone, email, website, VAT):
+            # the printed invoices name their issuer's VAT number
+            each.report_footer = (
+                self.env["base.document.layout"]
+                .with_company(each)
+                ._default_report_footer()
+            )
         if not self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
         ):

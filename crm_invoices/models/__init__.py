@@ -10,6 +10,7 @@ from . import crm_invoices_api_writer
 from . import crm_invoices_reminder
 from . import crm_invoices_reminder_engine
 from . import crm_invoices_reminder_level
+from . import ir_actions_report
 from . import ir_http
 from . import res_company
 from . import res_config_settings

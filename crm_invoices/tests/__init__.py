@@ -5,6 +5,7 @@ from . import test_api_perfex
 from . import test_ar_report
 from . import test_bulk_actions
 from . import test_controllers
+from . import test_invoice_pdf
 from . import test_invoice_status
 from . import test_overdue_job
 from . import test_reminders

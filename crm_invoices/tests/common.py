@@ -1,8 +1,19 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo import Command
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+def days_from_today(days):
+    """The date ``days`` from today (negative: ago): tests never hard-code a
+    date whose status depends on the calendar."""
+    return date.today() + timedelta(days=days)
+
+
+def iso_days_from_today(days):
+    """:func:`days_from_today` as the ISO string an API client sends."""
+    return days_from_today(days).isoformat()
 
 
 class CrmInvoicesCommon(AccountTestInvoicingCommon):

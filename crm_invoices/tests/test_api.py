@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import CrmInvoicesCommon
+from .common import CrmInvoicesCommon, days_from_today, iso_days_from_today
 
 
 class ApiCommon(CrmInvoicesCommon, HttpCase):
@@ -72,8 +72,9 @@ class ApiCommon(CrmInvoicesCommon, HttpCase):
     def body(self, **changes):
         values = {
             "clientid": self.customer.id,
-            "date": "2026-11-02",
-            "duedate": "2026-12-02",
+            # issued a month ago, due in a month: unpaid on any day
+            "date": iso_days_from_today(-32),
+            "duedate": iso_days_from_today(28),
             "newitems": [
                 {
                     "description": "Hosting",
@@ -392,7 +393,7 @@ class TestApiInvoices(ApiCommon):
             "POST",
             "/api/invoices",
             token=self.full,
-            json=self.body(date="2026-11-03"),
+            json=self.body(date=iso_days_from_today(-31)),
             headers=key,
         )
         self.assertApiError(other, 422, "Idempotency-Key")
@@ -574,7 +575,7 @@ class TestApiInvoices(ApiCommon):
                 "newitems[0][description]": "Support",
                 "newitems[0][qty]": "1",
                 "newitems[0][rate]": "10",
-                "duedate": "2026-12-20",
+                "duedate": iso_days_from_today(46),
                 "adminnote": "checked",
             },
         )
@@ -583,7 +584,7 @@ class TestApiInvoices(ApiCommon):
         lines = invoice.invoice_line_ids
         self.assertEqual(sorted(lines.mapped("name")), ["Hosting\nNovember", "Support"])
         self.assertEqual(hosting.quantity, 3)
-        self.assertEqual(invoice.invoice_date_due, date(2026, 12, 20))
+        self.assertEqual(invoice.invoice_date_due, days_from_today(46))
         self.assertEqual(invoice.crm_admin_note, "checked")
         self.assertApiError(
             self.api(

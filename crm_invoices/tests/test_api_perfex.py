@@ -4,6 +4,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
+from .common import days_from_today, iso_days_from_today
 from .test_api import ApiCommon
 
 
@@ -86,14 +87,14 @@ class TestEditPolicy(PerfexCommon):
             invoice,
             json={
                 "items": [{"itemid": hosting.id, "qty": 3}],
-                "duedate": "2026-12-30",
+                "duedate": iso_days_from_today(56),
             },
         )
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json()["action"], "reposted")
         self.assertEqual((invoice.state, invoice.name), ("posted", name))
         self.assertEqual(hosting.quantity, 3)
-        self.assertEqual(invoice.invoice_date_due, date(2026, 12, 30))
+        self.assertEqual(invoice.invoice_date_due, days_from_today(56))
         self.assertEqual(invoice.amount_untaxed, 250.0)
         note = invoice.message_ids.filtered(lambda m: "REST API" in (m.body or ""))
         self.assertTrue(note, "the chatter says what happened")
@@ -102,7 +103,7 @@ class TestEditPolicy(PerfexCommon):
         paid = self.create_posted()
         self.pay(paid)
         payload = self.assertApiError(
-            self.put(paid, json={"duedate": "2026-12-30"}), 409
+            self.put(paid, json={"duedate": iso_days_from_today(56)}), 409
         )
         self.assertIn("payments", payload["message"])
 
@@ -116,11 +117,12 @@ class TestEditPolicy(PerfexCommon):
 
         self.env.company.crm_api_repost = False
         blocked = self.create_posted()
+        due = blocked.invoice_date_due
         payload = self.assertApiError(
-            self.put(blocked, json={"duedate": "2026-12-30"}), 409
+            self.put(blocked, json={"duedate": iso_days_from_today(56)}), 409
         )
         self.assertIn("turned off", payload["message"])
-        self.assertEqual(blocked.invoice_date_due, date(2026, 12, 2))
+        self.assertEqual(blocked.invoice_date_due, due)
         # notes are not accounting: they change without a reset
         ok = self.put(blocked, json={"adminnote": "checked"})
         self.assertEqual(ok.status_code, 200, ok.text)

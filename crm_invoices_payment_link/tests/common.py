@@ -1,9 +1,8 @@
 import re
-from datetime import date
 
 from odoo.tests import HttpCase
 
-from odoo.addons.crm_invoices.tests.common import CrmInvoicesCommon
+from odoo.addons.crm_invoices.tests.common import CrmInvoicesCommon, days_from_today
 
 from ..lib import pay_token
 
@@ -37,8 +36,9 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
 
     @classmethod
     def open_invoice(cls, amount=1000.0, **kwargs):
-        kwargs.setdefault("invoice_date", date(2026, 11, 1))
-        kwargs.setdefault("due_date", date(2026, 12, 1))
+        # issued a month ago, due in a month: open and not overdue on any day
+        kwargs.setdefault("invoice_date", days_from_today(-30))
+        kwargs.setdefault("due_date", days_from_today(30))
         return cls.make_invoice(amount=amount, **kwargs)
 
     @classmethod

@@ -1,5 +1,6 @@
 """A client written from the table and the OpenAPI document, against a live server."""
 
+import datetime
 import uuid
 
 import pytest
@@ -7,11 +8,17 @@ import requests
 from client import ApiError, InvoicesClient
 
 
+def days_from_today(days):
+    """An ISO date relative to today: the statuses asserted hold on any day."""
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
 def invoice(clientid, tax="", **changes):
     body = {
         "clientid": clientid,
-        "date": "2026-11-02",
-        "duedate": "2026-12-02",
+        # issued a month ago, due in a month: "Unpaid" on any day
+        "date": days_from_today(-32),
+        "duedate": days_from_today(28),
         "currency": "USD",
         "newitems": [
             {
