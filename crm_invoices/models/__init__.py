@@ -1,4 +1,5 @@
 from . import crm_invoices_bulk_mixin
+from . import crm_invoices_export_mixin
 from . import crm_invoices_ratio_mixin
 from . import account_move
 from . import account_move_line

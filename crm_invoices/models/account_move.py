@@ -25,7 +25,7 @@ COMPARATORS = {
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "crm.invoices.bulk.mixin"]
+    _inherit = ["account.move", "crm.invoices.bulk.mixin", "crm.invoices.export.mixin"]
 
     crm_status = fields.Selection(
         selection=status_rules.SELECTION,

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "crm.invoices.export.mixin"]
 
     crm_is_adjustment = fields.Boolean(
         string="Adjustment",

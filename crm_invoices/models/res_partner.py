@@ -4,7 +4,8 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.invoices.export.mixin"]
 
     crm_perfex_id = fields.Integer(
         string="Perfex Client Id",

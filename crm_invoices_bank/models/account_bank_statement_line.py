@@ -18,7 +18,8 @@ BATCH = 2000
 
 
 class AccountBankStatementLine(models.Model):
-    _inherit = "account.bank.statement.line"
+    _name = "account.bank.statement.line"
+    _inherit = ["account.bank.statement.line", "crm.invoices.export.mixin"]
 
     crm_match_kind = fields.Selection(
         [

@@ -1,2 +1,3 @@
 from . import test_import
 from . import test_matching
+from . import test_hostile_files

@@ -1,8 +1,23 @@
 from odoo import models
+from odoo.exceptions import UserError
+
+from ..lib import sheet_guard
 
 
 class AccountStatementImport(models.TransientModel):
     _inherit = "account.statement.import"
+
+    def _parse_file(self, data_file):
+        """EXTENDS account_statement_import_file: a ZIP (a ZIP of statements,
+        an XLSX) that would expand past a statement's size is refused before
+        any parser opens it (OCA's CAMT parser reads every file of a ZIP)."""
+        try:
+            sheet_guard.check_zip(data_file)
+        except sheet_guard.SheetRefused as error:
+            raise UserError(
+                self.env._("The file cannot be imported: %(reason)s", reason=error)
+            ) from None
+        return super()._parse_file(data_file)
 
     def _import_file(self):
         """EXTENDS account_statement_import_file: the imported lines are

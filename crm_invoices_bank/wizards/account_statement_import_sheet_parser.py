@@ -3,12 +3,26 @@ import threading
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..lib import sheet_guard
+
 #: The row being read, per thread (the parser reads a file row by row).
 _reading = threading.local()
 
 
 class AccountStatementImportSheetParser(models.TransientModel):
     _inherit = "account.statement.import.sheet.parser"
+
+    def _parse_data_xlrd(self, mapping, data_file):
+        """EXTENDS account_statement_import_sheet_file: a workbook that would
+        expand past a statement's size, or whose parts declare entities, is
+        refused before the spreadsheet reader opens it."""
+        try:
+            sheet_guard.check_xlsx(data_file)
+        except sheet_guard.SheetRefused as error:
+            raise UserError(
+                self.env._("The file cannot be imported: %(reason)s", reason=error)
+            ) from None
+        return super()._parse_data_xlrd(mapping, data_file)
 
     def _get_values_from_column(self, values, columns, column_name):
         # EXTENDS account_statement_import_sheet_file: remember the row being

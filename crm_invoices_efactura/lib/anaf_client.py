@@ -18,13 +18,13 @@ Endpoints (``<base>`` is ``https://api.anaf.ro/prod/FCTEL/rest`` or
 ``descarcare``, ``listaMesajePaginatieFactura``.
 """
 
+import importlib
 import io
 import json
 import zipfile
 from dataclasses import dataclass, field
 
 import requests
-from lxml import etree
 
 PROD_URL = "https://api.anaf.ro/prod/FCTEL/rest"
 TEST_URL = "https://api.anaf.ro/test/FCTEL/rest"
@@ -47,7 +47,14 @@ STATUS_STATES = {
     "XML cu erori nepreluat de sistem": "xml_errors",
 }
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+#: What the files of one answer ZIP may expand to.
+MAX_ANSWER_EXPANDED = 50 * 1024 * 1024
+
+# crm_invoices' safe XML parser, imported where this package lives: under
+# ``odoo.addons`` in Odoo, at the top level in the database-free tests.
+safe_xml = importlib.import_module(
+    ".".join([*__package__.split(".")[:-2], "crm_invoices", "lib", "safe_xml"])
+)
 
 
 class AnafError(Exception):
@@ -248,15 +255,22 @@ def parse_answer(content):
     """The files of ANAF's answer ZIP and what they say."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
+        expanded = sum(info.file_size for info in archive.infolist())
+        if expanded > MAX_ANSWER_EXPANDED:
+            raise AnafError(
+                "answer", f"ANAF's answer expands to {expanded} bytes: refused"
+            )
         files = {name: archive.read(name) for name in archive.namelist()}
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise AnafError("answer", f"ANAF's answer is not a ZIP ({error})") from error
     errors, invoice_id, signature, certificate = [], None, None, None
     for name, data in files.items():
-        try:
-            root = etree.fromstring(data, _PARSER)
-        except etree.XMLSyntaxError:
+        if not safe_xml.looks_like_xml(data):
             continue
+        try:
+            root = safe_xml.parse(data, what=f"file {name} of ANAF's answer")
+        except safe_xml.UnsafeXmlError as error:
+            raise AnafError("answer", str(error)) from None
         if "semnatura" in name.lower():
             signature = root.findtext(f".//{{{NS_DSIG}}}SignatureValue")
             certificate = root.findtext(f".//{{{NS_DSIG}}}X509Certificate")
@@ -275,9 +289,9 @@ def parse_answer(content):
 
 def _xml(content):
     try:
-        return etree.fromstring(content, _PARSER)
-    except etree.XMLSyntaxError as error:
-        raise AnafError("answer", f"ANAF's answer is not XML ({error})") from error
+        return safe_xml.parse(content, what="ANAF's answer")
+    except safe_xml.UnsafeXmlError as error:
+        raise AnafError("answer", f"ANAF's answer is refused: {error}") from None
 
 
 def _json(content):
@@ -300,8 +314,8 @@ def _error_text(content):
     if isinstance(data, dict):
         return str(data.get("message") or data.get("eroare") or data.get("error") or "")
     try:
-        root = etree.fromstring(content, _PARSER)
-    except etree.XMLSyntaxError:
+        root = safe_xml.parse(content, what="ANAF's answer")
+    except safe_xml.UnsafeXmlError:
         return text[:500]
     messages = [
         element.get("errorMessage")

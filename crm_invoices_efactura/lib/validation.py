@@ -23,6 +23,8 @@ Odoo, :func:`validator_for` runs the validator in a helper process
 only) and talks to it through a pipe; elsewhere it runs in-process.
 """
 
+import importlib
+import importlib.util
 import json
 import os
 import resource
@@ -48,8 +50,57 @@ ARTIFACTS = {
     "cen": "en16931-1.3.16/EN16931-UBL-validation.xslt",
 }
 
-#: The parser for documents to validate: no network, no entities.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+def _import_safe_xml():
+    """crm_invoices' safe XML parser (no DTD, no entity, no network, no
+    recovery), imported where this package lives: under ``odoo.addons`` in
+    Odoo, at the top level in the database-free tests, and from the file
+    beside this addon in the helper process (``validation_worker.py``, which
+    imports this module alone)."""
+    if __package__:
+        return importlib.import_module(
+            ".".join([*__package__.split(".")[:-2], "crm_invoices", "lib", "safe_xml"])
+        )
+    path = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)),
+        os.pardir,
+        os.pardir,
+        "crm_invoices",
+        "lib",
+        "safe_xml.py",
+    )
+    spec = importlib.util.spec_from_file_location("crm_invoices_safe_xml", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+safe_xml = _import_safe_xml()
+
+#: Saxon may open no file and no URL while it compiles or runs ANAF's
+#: stylesheets: they are read here, from their folder, and handed over as text.
+SAXON_ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
+
+
+def _schema_parser():
+    # The schemas include their sibling files (xsd:include): no network, no
+    # entity, no DTD.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+
+
+def _stylesheet_text(folder, relative):
+    """The stylesheet ``relative`` of ``folder``, read as text after checking
+    that it lies inside the folder (no link out of it) and is plain XML."""
+    root = os.path.realpath(folder)
+    path = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, path]) != root:
+        raise ArtifactsMissing(folder, [relative])
+    with open(path, "rb") as handle:
+        data = handle.read()
+    safe_xml.parse(data, what=f"stylesheet {relative}")
+    return data.decode("utf-8")
 
 
 class ArtifactsMissing(Exception):
@@ -99,23 +150,27 @@ class Validator:
         path = Path(folder)
         self._schemas = {
             INVOICE_NS: etree.XMLSchema(
-                etree.parse(str(path / ARTIFACTS["xsd_invoice"]))
+                etree.parse(str(path / ARTIFACTS["xsd_invoice"]), _schema_parser())
             ),
             CREDIT_NOTE_NS: etree.XMLSchema(
-                etree.parse(str(path / ARTIFACTS["xsd_credit_note"]))
+                etree.parse(str(path / ARTIFACTS["xsd_credit_note"]), _schema_parser())
             ),
         }
         from saxonche import PySaxonProcessor  # noqa: PLC0415 (heavy, lazy)
 
         self._lock = threading.Lock()
         self._processor = PySaxonProcessor(license=False)
+        # no file, no URL: doc(), unparsed-text(), xsl:include... are refused
+        self._processor.set_configuration_property(SAXON_ALLOWED_PROTOCOLS, "")
         compiler = self._processor.new_xslt30_processor()
-        self._stylesheets = {
-            layer: compiler.compile_stylesheet(
-                stylesheet_file=str(path / ARTIFACTS[layer])
+        self._stylesheets = {}
+        for layer in ("anaf", "cen"):
+            stylesheet = compiler.compile_stylesheet(
+                stylesheet_text=_stylesheet_text(folder, ARTIFACTS[layer])
             )
-            for layer in ("anaf", "cen")
-        }
+            # xsl:result-document is kept in memory, never written to disk
+            stylesheet.set_capture_result_documents(True)
+            self._stylesheets[layer] = stylesheet
 
     def validate(self, xml):
         """The findings about the document ``xml`` (bytes), errors first.
@@ -125,8 +180,8 @@ class Validator:
         are not run (ANAF stops there too).
         """
         try:
-            root = etree.fromstring(xml, _PARSER)
-        except etree.XMLSyntaxError as error:
+            root = safe_xml.parse(xml, what="e-Factura XML")
+        except safe_xml.UnsafeXmlError as error:
             return [Finding("xsd", "XSD", "error", str(error), "")]
         schema = self._schemas.get(etree.QName(root).namespace)
         if schema is None:
@@ -162,7 +217,7 @@ class Validator:
 
 
 def _svrl_findings(report, layer, warnings_only):
-    root = etree.fromstring(report.encode("utf-8"))
+    root = safe_xml.parse(report.encode("utf-8"), what="validation report")
     findings = []
     seen = set()
     for element in root.iter(f"{SVRL}failed-assert", f"{SVRL}successful-report"):

@@ -432,6 +432,15 @@ class AccountMove(models.Model):
     # l10n_ro_edi's own entry points go through the same checks
     # ------------------------------------------------------------------
 
+    def _l10n_ro_edi_get_pre_send_errors(self, xml_data="", assert_xml=False):
+        """EXTENDS l10n_ro_edi: it looks for the company's ANAF token, which
+        only administrators may read (res.company): look as superuser, for
+        the accountant who sends."""
+        errors = super(AccountMove, self.sudo())._l10n_ro_edi_get_pre_send_errors(
+            xml_data=xml_data, assert_xml=assert_xml
+        )
+        return errors
+
     def _l10n_ro_edi_send_invoice(self, xml_data):
         """OVERRIDE l10n_ro_edi: never upload from here; check, then queue
         for the exchange job, which uploads once."""

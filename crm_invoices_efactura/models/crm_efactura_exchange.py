@@ -52,6 +52,7 @@ class CrmEfacturaExchange(models.AbstractModel):
         settings), ANAF's test or production service, or the address in the
         ``crm_invoices_efactura.anaf_url`` parameter (a local stand-in); the
         timeout in seconds is ``crm_invoices_efactura.anaf_timeout``."""
+        company = company.sudo()  # the credentials are administrators' only
         if not company.l10n_ro_edi_access_token:
             raise UserError(
                 self.env._(

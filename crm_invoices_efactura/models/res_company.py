@@ -16,3 +16,12 @@ class ResCompany(models.Model):
         help="Receives the daily e-Factura digest: invoices late, due today, "
         "rejected or in error.",
     )
+
+    # l10n_ro_edi's OAuth credentials, which the exchange job uses: only
+    # settings administrators read or write them, through any door (read,
+    # search_read, read_group, export, RPC).  l10n_ro_edi declares them
+    # without groups; the code that needs them reads them as superuser.
+    l10n_ro_edi_client_id = fields.Char(groups="base.group_system")
+    l10n_ro_edi_client_secret = fields.Char(groups="base.group_system")
+    l10n_ro_edi_access_token = fields.Char(groups="base.group_system")
+    l10n_ro_edi_refresh_token = fields.Char(groups="base.group_system")

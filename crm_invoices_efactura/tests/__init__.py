@@ -1,3 +1,4 @@
 from . import test_exchange
 from . import test_watch
 from . import test_xml
+from . import test_credentials

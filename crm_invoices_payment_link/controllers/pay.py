@@ -21,7 +21,7 @@ from odoo.http import request
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 
-from ..lib import pay_amount, pay_rules
+from ..lib import pay_amount
 
 _logger = logging.getLogger(__name__)
 
@@ -54,17 +54,21 @@ class PayLinkController(PaymentPortal):
         invoice = link.move_id
         lang = self._pay_lang(invoice)
         request.update_context(lang=lang)
+        # a closed link's page names the company, never the invoice
+        shown = template != "crm_invoices_payment_link.pay_closed"
         html = request.env["ir.ui.view"]._render_template(
             template,
             {
                 "link": link,
-                "invoice": invoice.with_context(lang=lang),
+                "invoice": invoice.with_context(lang=lang) if shown else None,
                 "company": invoice.company_id,
                 "res_company": invoice.company_id,
                 "token": values.pop("token"),
                 "no_header": True,
                 "no_footer": True,
-                "title": request.env._("Pay %(invoice)s", invoice=invoice.name),
+                "title": request.env._("Pay %(invoice)s", invoice=invoice.name)
+                if shown
+                else invoice.company_id.name,
                 **values,
             },
         )
@@ -87,37 +91,24 @@ class PayLinkController(PaymentPortal):
         )
 
     def _pay_closed(self, link, token):
-        """Why a link does not take payments, or ``None`` when it does."""
-        invoice = link.move_id
-        if link.revoked:
-            return self._pay_render(
-                "crm_invoices_payment_link.pay_closed",
-                link,
-                status=410,
-                token=token,
-                reason="revoked",
-            )
-        if invoice.state == "cancel" or invoice.payment_state == "reversed":
-            return self._pay_render(
-                "crm_invoices_payment_link.pay_closed",
-                link,
-                status=410,
-                token=token,
-                reason="cancelled",
-            )
-        if invoice.payment_state in pay_rules.PAID_STATES:
+        """The page of a link that does not take payments, or ``None`` when
+        it does.  The link's state (:func:`pay_rules.link_state`) decides;
+        only a paid invoice's page shows the invoice (and its PDF): a revoked,
+        expired, cancelled or closed link shows nothing of it."""
+        state = link._state_at(fields.Datetime.now())
+        if state == "active":
+            return None
+        if state == "paid":
             return self._pay_render(
                 "crm_invoices_payment_link.pay_paid", link, token=token
             )
-        if link._state_at(fields.Datetime.now()) == "expired":
-            return self._pay_render(
-                "crm_invoices_payment_link.pay_closed",
-                link,
-                status=410,
-                token=token,
-                reason="expired",
-            )
-        return None
+        return self._pay_render(
+            "crm_invoices_payment_link.pay_closed",
+            link,
+            status=410,
+            token=token,
+            reason=state,
+        )
 
     def _pay_amount(self, link, requested):
         """The amount of a payment through ``link``: the amount due, or the
@@ -255,8 +246,23 @@ class PayLinkController(PaymentPortal):
         allows part payments) the part asked for, checked against what is due.
         """
         link = self._pay_link(token)
-        if not link or self._pay_closed(link, token) is not None:
+        if not link:
             raise ValidationError(request.env._("This link does not take payments."))
+        # One payment at a time per link: a second request waits here for the
+        # first one's transaction, then sees it.
+        link._lock_for_payment()
+        if not link._takes_payments():
+            raise ValidationError(request.env._("This link does not take payments."))
+        if kwargs.get("is_validation"):
+            # a payment method check charges nothing and pays nothing
+            raise ValidationError(request.env._("This link only takes payments."))
+        if link._payment_in_progress():
+            raise ValidationError(
+                request.env._(
+                    "A payment of this invoice is already in progress: complete it, "
+                    "or try again in a few minutes."
+                )
+            )
         kwargs.pop("access_token", None)
         self._validate_transaction_kwargs(kwargs)
         if kwargs.get("flow") == "token" or kwargs.get("token_id"):
@@ -309,6 +315,9 @@ class PayLinkController(PaymentPortal):
         link = self._pay_link(token)
         if not link:
             return self._pay_not_found()
+        state = link._state_at(fields.Datetime.now())
+        if state not in ("active", "paid"):
+            return self._pay_closed(link, token)
         transaction = link.transaction_ids.sorted("id")[-1:]
         if transaction.state == "done" and not transaction.is_post_processed:
             transaction._post_process()  # what Odoo's status poll does
@@ -324,7 +333,7 @@ class PayLinkController(PaymentPortal):
     )
     def pay_pdf(self, token, **kwargs):
         link = self._pay_link(token)
-        if not link or link.revoked:
+        if not link or link._state_at(fields.Datetime.now()) not in ("active", "paid"):
             raise NotFound()
         invoice = link.move_id
         pdf, _type = (

@@ -36,42 +36,67 @@ def needs_pay_link(values):
     return domain_rule.matches(NEEDS_PAY_LINK, values)
 
 
-#: The states of a link, in the order they are decided: the first whose
-#: domain holds is the link's state; a link matching none is ``active``.
-LINK_STATES = ("revoked", "paid", "expired")
+#: The states of a link, each with the rule (a conjunction) that decides it,
+#: in the order they are decided: the first rule that holds gives the link's
+#: state; a link for which none holds is ``active`` (it takes payments).
+#: This is the one place a link's state is decided: the model's ``state``
+#: (computed and searched), the pay page, the status page, the PDF, the
+#: API's ``payment_link`` and the printed QR code all ask it.
+LINK_STATES = ("revoked", "cancelled", "paid", "closed", "expired", "active")
 
 
-def link_state_domains(now):
-    """``{state: domain}`` of the decided states at ``now``."""
-    return {
-        "revoked": [("revoked", "=", True)],
-        "paid": [("move_id.payment_state", "in", PAID_STATES)],
-        "expired": [("expiry_date", "!=", False), ("expiry_date", "<=", now)],
-    }
+def link_state_rules(now):
+    """``[(state, domain)]`` in the order they are decided at ``now``."""
+    return [
+        ("revoked", [("revoked", "=", True)]),
+        ("cancelled", [("move_id.state", "=", "cancel")]),
+        ("cancelled", [("move_id.payment_state", "=", "reversed")]),
+        ("paid", [("move_id.payment_state", "in", PAID_STATES)]),
+        # reset to draft (being corrected): closed until it is posted again,
+        # when the same link takes payments again (of the new amount)
+        ("closed", [("move_id.state", "!=", "posted")]),
+        ("closed", [("move_id.amount_residual", "<=", 0)]),
+        ("expired", [("expiry_date", "!=", False), ("expiry_date", "<=", now)]),
+    ]
+
+
+#: The values :func:`link_state` reads (field paths of a pay link).
+LINK_STATE_FIELDS = (
+    "revoked",
+    "expiry_date",
+    "move_id.state",
+    "move_id.payment_state",
+    "move_id.amount_residual",
+)
 
 
 def link_state(values, now):
     """The state of the link of ``values`` (field path -> value) at ``now``."""
-    domains = link_state_domains(now)
-    for state in LINK_STATES:
-        if domain_rule.matches(domains[state], values):
+    for state, domain in link_state_rules(now):
+        if domain_rule.matches(domain, values):
             return state
     return "active"
 
 
 def link_state_search_domain(state, now):
-    """The ORM domain of the links in ``state`` at ``now``: its own rule and
-    none of the rules decided before it, as one term in prefix form (so that
-    ``["!", *domain]`` negates it)."""
-    domains = link_state_domains(now)
-    order = (*LINK_STATES, "active")
-    if state not in order:
+    """The ORM domain of the links in ``state`` at ``now``: one of its rules
+    and none of the rules decided before that one, as one term in prefix
+    form (so that ``["!", *domain]`` negates it)."""
+    if state not in LINK_STATES:
         return [("id", "=", 0)]
-    terms = [_term(domains[state])] if state in domains else []
-    terms += [
-        ["!", *_term(domains[earlier])] for earlier in order[: order.index(state)]
+    rules = link_state_rules(now)
+    alternatives = []
+    for index, (rule_state, domain) in enumerate([*rules, ("active", [])]):
+        if rule_state != state:
+            continue
+        terms = [_term(domain)] if domain else []
+        terms += [["!", *_term(earlier)] for _state, earlier in rules[:index]]
+        alternatives.append(
+            ["&"] * (len(terms) - 1) + [item for term in terms for item in term]
+        )
+    return ["|"] * (len(alternatives) - 1) + [
+        item for term in alternatives for item in term
     ]
-    return ["&"] * (len(terms) - 1) + [item for term in terms for item in term]
 
 
 def _term(leaves):

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ..lib import pay_qr, pay_rules
 from .crm_invoices_pay_link import STATES
@@ -29,14 +28,22 @@ class AccountMove(models.Model):
         help="A payment of this invoice came through an online payment provider.",
     )
 
-    @api.depends("crm_pay_link_ids.revoked", "payment_state")
+    @api.depends(
+        "crm_pay_link_ids.revoked",
+        "crm_pay_link_ids.expiry_date",
+        "state",
+        "payment_state",
+        "amount_residual",
+    )
     def _compute_crm_pay_link(self):
         for move in self:
             link = move.crm_pay_link_ids.filtered(lambda link: not link.revoked)[:1]
             move.crm_pay_link_id = link
-            move.crm_pay_link_url = link.url
-            move.crm_pay_link_qr = link.qr_code
             move.crm_pay_link_state = link.state
+            # the URL only while the link takes payments (pay_rules decides)
+            works = link.state == "active"
+            move.crm_pay_link_url = link.url if works else False
+            move.crm_pay_link_qr = link.qr_code if works else False
 
     @api.depends("transaction_ids.state", "transaction_ids.operation")
     def _compute_crm_paid_online(self):
@@ -71,24 +78,24 @@ class AccountMove(models.Model):
 
     def _crm_open_links(self):
         """``{invoice id: URL of its pay link}`` for those of ``self`` whose
-        link works (not revoked, not expired), in two queries."""
+        link takes payments (:func:`pay_rules.link_state_search_domain`:
+        the rule the link's state is computed with), in three queries."""
         if not self.ids:
             return {}
-        links = self.env["crm.invoices.pay.link"].sudo()
-        links.flush_model(["move_id", "revoked", "expiry_date"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id, move_id FROM crm_invoices_pay_link "
-                "WHERE move_id IN %s AND revoked IS NOT TRUE "
-                "AND (expiry_date IS NULL OR expiry_date > %s)",
-                tuple(self.ids),
-                fields.Datetime.now(),
+        links = (
+            self.env["crm.invoices.pay.link"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", self.ids),
+                    *pay_rules.link_state_search_domain(
+                        "active", fields.Datetime.now()
+                    ),
+                ]
             )
         )
-        if not rows:
-            return {}
-        urls = links.browse([link_id for link_id, _move in rows])._urls()
-        return {move_id: urls.get(link_id) for link_id, move_id in rows}
+        urls = links._urls()
+        return {link.move_id.id: urls.get(link.id) for link in links}
 
     def _crm_pay_link_for_print(self):
         """The pay link printed on the invoice (as a QR code), while it works."""

@@ -12,10 +12,14 @@ STATES = [
     ("paid", "Paid"),
     ("revoked", "Revoked"),
     ("expired", "Expired"),
+    ("closed", "Closed (invoice in draft or nothing due)"),
+    ("cancelled", "Invoice Cancelled"),
 ]
 
 #: Links created per statement when many invoices need one (installation).
 BATCH = 5000
+#: How long a payment started and not finished holds its link.
+PAYMENT_HOLD = timedelta(minutes=10)
 
 
 class CrmInvoicesPayLink(models.Model):
@@ -88,24 +92,33 @@ class CrmInvoicesPayLink(models.Model):
         )
         return res
 
-    @api.depends("revoked", "expiry_date", "move_id.payment_state")
+    @api.depends(
+        "revoked",
+        "expiry_date",
+        "move_id.state",
+        "move_id.payment_state",
+        "move_id.amount_residual",
+    )
     def _compute_state(self):
         now = fields.Datetime.now()
         for link in self:
             link.state = link._state_at(now)
 
     def _state_at(self, now):
-        """The link's state at ``now`` (:func:`pay_rules.link_state`, the
-        rule :meth:`_search_state` searches with)."""
+        """The link's state at ``now``: :func:`pay_rules.link_state`, the
+        rule :meth:`_search_state` searches with, and the only place that
+        decides whether a link takes payments."""
         self.ensure_one()
-        return pay_rules.link_state(
-            {
-                "revoked": self.revoked,
-                "move_id.payment_state": self.move_id.payment_state,
-                "expiry_date": self.expiry_date,
-            },
-            now,
-        )
+        values = {}
+        for path in pay_rules.LINK_STATE_FIELDS:
+            value = self.sudo()
+            for name in path.split("."):
+                value = value[name]
+            values[path] = value
+        return pay_rules.link_state(values, now)
+
+    def _takes_payments(self):
+        return self._state_at(fields.Datetime.now()) == "active"
 
     def _search_state(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, str):
@@ -286,6 +299,42 @@ class CrmInvoicesPayLink(models.Model):
                 "UPDATE crm_invoices_pay_link SET last_opened = %s WHERE id = %s",
                 fields.Datetime.now(),
                 self.id,
+            )
+        )
+
+    def _lock_for_payment(self):
+        """Lock the link's row until the end of the transaction: two payments
+        started on one link at once are taken one after the other."""
+        self.ensure_one()
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM crm_invoices_pay_link WHERE id = %s FOR UPDATE", self.id
+            )
+        )
+        self.invalidate_recordset()
+
+    def _payment_in_progress(self):
+        """Whether a payment started on this link may still charge the
+        customer: a transaction pending or authorized, or one started less
+        than :data:`PAYMENT_HOLD` ago and not finished.  A second payment
+        is refused meanwhile (never charged twice); an abandoned attempt
+        stops holding the link after that delay."""
+        self.ensure_one()
+        started_since = fields.Datetime.now() - PAYMENT_HOLD
+        return bool(
+            self.env["payment.transaction"]
+            .sudo()
+            .search_count(
+                [
+                    ("crm_pay_link_id", "=", self.id),
+                    ("operation", "!=", "validation"),
+                    "|",
+                    ("state", "in", ("pending", "authorized")),
+                    "&",
+                    ("state", "=", "draft"),
+                    ("create_date", ">", started_since),
+                ],
+                limit=1,
             )
         )
 

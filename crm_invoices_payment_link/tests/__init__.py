@@ -3,3 +3,4 @@ from . import test_pay_page
 from . import test_pay_flows
 from . import test_pay_link_outputs
 from . import test_tour
+from . import test_pay_link_security

@@ -51,13 +51,19 @@ class TestPayLink(PayLinkCommon):
         self.assertIn(link, self.links.search([("state", "=", "expired")]))
 
     def test_state_search_agrees_with_the_computed_state(self):
-        active, paid, revoked, expired = (self.open_invoice() for _i in range(4))
+        active, paid, revoked, expired, draft, cancelled = (
+            self.open_invoice() for _i in range(6)
+        )
         self.pay(paid)
         revoked.crm_pay_link_id.sudo().action_revoke()
         expired.sudo().crm_pay_link_id.expiry_date = "2020-01-01 00:00:00"
+        draft.sudo().crm_pay_link_id.expiry_date = "2020-01-01 00:00:00"
+        draft.button_draft()
+        cancelled.button_cancel()
         self.env.flush_all()
-        mine = (active | paid | revoked | expired).sudo().crm_pay_link_ids
-        for state in ("active", "paid", "revoked", "expired"):
+        invoices = active | paid | revoked | expired | draft | cancelled
+        mine = invoices.sudo().crm_pay_link_ids
+        for state in ("active", "paid", "revoked", "expired", "closed", "cancelled"):
             with self.subTest(state=state):
                 computed = mine.filtered(lambda link, s=state: link.state == s)
                 self.assertEqual(len(computed), 1)

@@ -5,6 +5,8 @@
   the invoice paid.
 - An expired link whose "email me a new link" button is pressed in many
   tabs at once issues one new link and sends one email.
+- Payments started on one link from many tabs at once: one transaction is
+  created, the others are refused (never two charges).
 """
 
 import re
@@ -39,7 +41,7 @@ def invoice():
     })
     move.action_post()
     return move
-paid, expired = invoice(), invoice()
+paid, expired, busy = invoice(), invoice(), invoice()
 link = paid.crm_pay_link_id
 tx = env["payment.transaction"].sudo().create({
     "provider_id": provider.id,
@@ -58,6 +60,9 @@ token = lambda move: move.crm_pay_link_id.url.rsplit("/", 1)[1]
 print(json.dumps({
     "paid": paid.id, "paid_token": token(paid),
     "expired": expired.id, "expired_token": token(expired), "tx": tx.id,
+    "busy": busy.id, "busy_token": token(busy),
+    "provider": provider.id,
+    "method": env.ref("payment_demo.payment_method_demo").id,
 }))
 """
 
@@ -65,6 +70,7 @@ CHECK = """
 import json
 paid = env["account.move"].browse({paid})
 expired = env["account.move"].browse({expired})
+busy = env["account.move"].browse({busy})
 tx = env["payment.transaction"].browse({tx})
 links = env["crm.invoices.pay.link"].sudo().search([("move_id", "=", expired.id)])
 print(json.dumps({{
@@ -78,6 +84,9 @@ print(json.dumps({{
     "renewal_emails": len(expired.message_ids.filtered(
         lambda message: "new link to pay" in (message.subject or "")
     )),
+    "busy_transactions": env["payment.transaction"].sudo().search_count(
+        [("crm_pay_link_id.move_id", "=", busy.id)]
+    ),
 }}))
 """
 
@@ -119,6 +128,31 @@ def test_parallel_status_pages_and_renewals_act_once(odoo_shell, base_url):
 
     assert set(at_once(renew)) <= {200, 404}
 
+    def start(_index):
+        answer = requests.post(
+            f"{base_url}/pay/{setup['busy_token']}/transaction",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "provider_id": setup["provider"],
+                    "payment_method_id": setup["method"],
+                    "token_id": None,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/ignored",
+                    "is_validation": False,
+                    "access_token": setup["busy_token"],
+                },
+            },
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text[:300]
+        return "result" in answer.json()
+
+    started = at_once(start)
+    assert started.count(True) == 1, started
+
     check = shell(odoo_shell, CHECK.format(**setup))
     assert check["payments"] == 1, check
     assert check["payment_state"] in ("paid", "in_payment"), check
@@ -126,3 +160,4 @@ def test_parallel_status_pages_and_renewals_act_once(odoo_shell, base_url):
     assert check["links"] == 2, check  # the expired one, revoked, and one new
     assert check["open_links"] == 1, check
     assert check["renewal_emails"] == 1, check
+    assert check["busy_transactions"] == 1, check

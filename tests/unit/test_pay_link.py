@@ -219,20 +219,34 @@ def test_link_states_are_decided_in_order():
     now = datetime(2026, 11, 25, 12)
     past, future = datetime(2026, 11, 1), datetime(2026, 12, 1)
 
-    def state(revoked=False, payment_state="not_paid", expiry=None):
-        return pay_rules.link_state(
-            {
-                "revoked": revoked,
-                "move_id.payment_state": payment_state,
-                "expiry_date": expiry,
-            },
-            now,
-        )
+    def state(
+        revoked=False,
+        payment_state="not_paid",
+        expiry=None,
+        move_state="posted",
+        residual=100.0,
+    ):
+        values = {
+            "revoked": revoked,
+            "move_id.payment_state": payment_state,
+            "expiry_date": expiry,
+            "move_id.state": move_state,
+            "move_id.amount_residual": residual,
+        }
+        assert set(values) == set(pay_rules.LINK_STATE_FIELDS)
+        return pay_rules.link_state(values, now)
 
     assert state() == "active"
     assert state(expiry=future) == "active"
+    assert state(payment_state="partial", residual=40.0) == "active"
     assert state(expiry=now) == "expired"
     assert state(expiry=past) == "expired"
     assert state(payment_state="in_payment", expiry=past) == "paid"
     assert state(revoked=True, payment_state="paid", expiry=past) == "revoked"
+    # reset to draft: closed, whatever its expiry; posted again: active again
+    assert state(move_state="draft", expiry=past) == "closed"
+    assert state(residual=0.0) == "closed"
+    assert state(move_state="cancel", payment_state="not_paid") == "cancelled"
+    assert state(payment_state="reversed", residual=0.0) == "cancelled"
+    assert state(revoked=True, move_state="cancel") == "revoked"
     assert pay_rules.link_state_search_domain("nonsense", now) == [("id", "=", 0)]
