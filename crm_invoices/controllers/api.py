@@ -202,7 +202,9 @@ class InvoicesApi(http.Controller):
             raise ApiResponse(404, request.env._("No data were found"), {})
         headers = [("X-Total-Count", str(total))]
         if has_more:
-            following = api_payload.next_page_args(args, api._crm_legacy_limit)
+            following = api_payload.next_page_args(
+                args, query["legacy_limit"] or api._crm_legacy_limit
+            )
             link = f"{request.httprequest.base_url}?{url_encode(following)}"
             headers.append(("Link", f'<{link}>; rel="next"'))
         return _json(rows, headers=headers)

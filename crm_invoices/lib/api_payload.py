@@ -732,15 +732,31 @@ def parse_list_query(args):
     errors = {}
     page_raw = args.get("nr_page", args.get("page"))
     per_page_raw = args.get("per_page")
-    paged = page_raw not in (None, "") or per_page_raw not in (None, "")
+    limit_raw = args.get("limit")
+    page_sent = page_raw not in (None, "")
+    per_page_field = "per_page"
+    if page_sent and per_page_raw in (None, "") and limit_raw not in (None, ""):
+        # Perfex v3: with a page, `limit` is an alias of `per_page`
+        per_page_raw, per_page_field = limit_raw, "limit"
+        limit_raw = None
+    paged = page_sent or per_page_raw not in (None, "")
     page = _int(page_raw, "page", errors, minimum=1) or 1
     per_page = DEFAULT_PER_PAGE
     if per_page_raw not in (None, ""):
-        value = _int(per_page_raw, "per_page", errors)
+        value = _int(per_page_raw, per_page_field, errors)
         if value is not None and not 1 <= value <= MAX_PER_PAGE:
-            errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
+            errors[per_page_field] = f"must be between 1 and {MAX_PER_PAGE}"
         elif value is not None:
             per_page = value
+    # a bare `limit` keeps its legacy meaning: at most that many rows of the
+    # unpaged list (itself capped at LEGACY_LIMIT)
+    legacy_limit = None
+    if not paged and limit_raw not in (None, ""):
+        value = _int(limit_raw, "limit", errors)
+        if value is not None and not 1 <= value <= LEGACY_LIMIT:
+            errors["limit"] = f"must be between 1 and {LEGACY_LIMIT}"
+        elif value is not None:
+            legacy_limit = value
     order = _order(args.get("sort"), errors)
     filters = _list_filters(args, errors)
     count = _bool(args.get("count"), "count", errors)
@@ -750,6 +766,7 @@ def parse_list_query(args):
         "paged": paged,
         "page": page,
         "per_page": per_page,
+        "legacy_limit": legacy_limit,
         "order": order,
         "filters": filters,
         "count": bool(count),
@@ -846,31 +863,33 @@ def parse_search_keyword(keyword):
     return text.strip()
 
 
-def page_meta(page, per_page, has_more, total=None):
-    """A page's meta: ``has_more`` always (and v3's ``current_page``), ``total``
-    (and v3's ``last_page``) only when it was counted or is known."""
-    meta = {
+def page_meta(page, per_page, has_more, total):
+    """A page's meta, as Perfex v3 documents it: all seven keys, always
+    (``current_page`` and ``last_page`` are v3's names; ``last_page`` is 1
+    for an empty list)."""
+    total_pages = (total + per_page - 1) // per_page if total else 0
+    return {
         "page": page,
         "per_page": per_page,
+        "total": total,
+        "total_pages": total_pages,
         "has_more": has_more,
         "current_page": page,
+        "last_page": max(total_pages, 1),
     }
-    if total is not None:
-        total_pages = (total + per_page - 1) // per_page if total else 0
-        meta["total"] = total
-        meta["total_pages"] = total_pages
-        meta["last_page"] = max(total_pages, 1)
-    return meta
 
 
 def next_page_args(args, limit=LEGACY_LIMIT):
     """Query arguments of the page that follows the first ``limit`` rows of an
     unpaged list (same filters and order, in the paged form)."""
-    per_page = MAX_PER_PAGE if limit % MAX_PER_PAGE == 0 else limit
+    # the largest page size that lands exactly after the first ``limit`` rows
+    per_page = next(
+        size for size in range(min(limit, MAX_PER_PAGE), 0, -1) if limit % size == 0
+    )
     kept = {
         key: value
         for key, value in args.items()
-        if key not in ("page", "nr_page", "per_page")
+        if key not in ("page", "nr_page", "per_page", "limit", "count")
     }
     return {**kept, "page": limit // per_page + 1, "per_page": per_page}
 

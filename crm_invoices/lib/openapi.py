@@ -357,6 +357,20 @@ SCHEMAS = {
             },
         ]
     },
+    "PerfexListRow": {
+        "allOf": [
+            _ref("PerfexInvoice"),
+            {
+                "type": "object",
+                "description": "An invoice of the unpaged list, as Perfex's list "
+                "gives it: joined with its currency, and what is left to pay.",
+                "properties": {
+                    **{key: NULLABLE_STRING for key in perfex.CURRENCY_COLUMNS},
+                    "total_left_to_pay": MONEY,
+                },
+            },
+        ]
+    },
     "PerfexSearchRow": {
         "allOf": [
             _ref("PerfexInvoice"),
@@ -378,11 +392,18 @@ SCHEMAS = {
             "data": {"type": "array", "items": _ref("InvoiceSummary")},
             "meta": {
                 "type": "object",
-                "description": "`total`, `total_pages` and `last_page` only with "
-                "`count=true` or on the last page (counting costs as much as the "
-                "page itself on a large database); `current_page` and `last_page` "
-                "are Perfex v3's names.",
-                "required": ["page", "per_page", "has_more", "current_page"],
+                "description": "Perfex v3's envelope: all seven keys, always "
+                "(`current_page` and `last_page` are v3's names; `last_page` is 1 "
+                "for an empty list).",
+                "required": [
+                    "page",
+                    "per_page",
+                    "total",
+                    "total_pages",
+                    "has_more",
+                    "current_page",
+                    "last_page",
+                ],
                 "properties": {
                     "page": {"type": "integer", "minimum": 1},
                     "per_page": {
@@ -480,7 +501,8 @@ def document(server_url="", invoice_properties=None):
         {
             "name": "count",
             "in": "query",
-            "description": "With paging: also count the invoices (`meta.total`).",
+            "description": "Accepted for older clients: a page always carries "
+            "its count (`meta.total`).",
             "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
         },
         {"name": "nr_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
@@ -495,6 +517,14 @@ def document(server_url="", invoice_properties=None):
             "in": "query",
             "description": f"1-{MAX_PER_PAGE}, default {DEFAULT_PER_PAGE}.",
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "description": "With page (or nr_page) and without per_page: an alias "
+            f"of per_page (1-{MAX_PER_PAGE}). Without page: the unpaged list's "
+            f"first `limit` invoices (1-{LEGACY_LIMIT}).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": LEGACY_LIMIT},
         },
         {
             "name": "sort",
@@ -557,7 +587,7 @@ def document(server_url="", invoice_properties=None):
                                     "oneOf": [
                                         {
                                             "type": "array",
-                                            "items": _ref("PerfexInvoice"),
+                                            "items": _ref("PerfexListRow"),
                                         },
                                         _ref("InvoicePage"),
                                     ]

@@ -392,8 +392,16 @@ def odoo_extras(values):
 
 
 def list_row(values):
-    """An invoice in an unpaged list: Perfex's invoice columns."""
-    return {**invoice_columns(values), **odoo_extras(values)}
+    """An invoice in an unpaged list, as Perfex's list gives it: the invoice's
+    columns joined with its currency's, and what is left to pay."""
+    return {
+        **invoice_columns(values),
+        **currency_columns(values),
+        "total_left_to_pay": _money(
+            values.get("amount_residual"), values.get("decimal_places", 2)
+        ),
+        **odoo_extras(values),
+    }
 
 
 def invoice(values, items, payments, client, attachments=()):

@@ -61,8 +61,9 @@ class CrmInvoicesApi(models.AbstractModel):
     def _list(self, query):
         """A page of invoices, one row more than asked to tell if more follow.
 
-        :return: ``(invoices, has_more, total)``; ``total`` is counted only
-            when asked for, or when an unpaged list is capped.
+        :return: ``(invoices, has_more, total)``; ``total`` is the number of
+            invoices matching: known for free on a last page (or an unpaged
+            list that is not capped), else counted.
         """
         filters = query["filters"]
         include_cancelled = filters.get("include_cancelled") or (
@@ -74,18 +75,19 @@ class CrmInvoicesApi(models.AbstractModel):
             limit = query["per_page"]
             offset = (query["page"] - 1) * limit
         else:
-            limit, offset = self._crm_legacy_limit, 0
+            limit = min(
+                query.get("legacy_limit") or self._crm_legacy_limit,
+                self._crm_legacy_limit,
+            )
+            offset = 0
         records = invoices.search(
             domain, order=query["order"], offset=offset, limit=limit + 1
         )
         has_more = len(records) > limit
         records = records[:limit]
-        total = None
-        if query["count"] or (has_more and not query["paged"]):
+        if has_more or (offset and not records):
             total = invoices.search_count(domain)
-        elif not query["paged"]:
-            total = len(records)
-        elif not has_more:
+        else:
             total = offset + len(records)  # the last page: known for free
         return records, has_more, total
 

@@ -284,22 +284,58 @@ class TestApiAnswers(ApiCommon):
             document["components"]["schemas"]["InvoiceSummary"]["properties"],
         )
 
-    def test_paged_list_counts_only_when_asked(self):
+    def test_every_page_carries_perfex_v3_meta(self):
         self.make_invoice()
         self.make_invoice()
-        plain = self.api("GET", "/api/invoices?per_page=1", token=self.reader).json()
-        self.assertNotIn("total", plain["meta"])
-        counted = self.api(
-            "GET", "/api/invoices?per_page=1&count=true", token=self.reader
-        ).json()
+        api = self.env["crm.invoices.api"].with_user(self.clerk)
+        total = api._invoices().search_count(api._base_domain())
+        keys = {
+            "page",
+            "per_page",
+            "total",
+            "total_pages",
+            "has_more",
+            "current_page",
+            "last_page",
+        }
+        for query, page in (
+            ("per_page=1", 1),
+            ("page=2&per_page=1", 2),
+            ("page=2&limit=1", 2),  # v3: limit is per_page when a page is sent
+            (f"page={total + 5}&per_page=1", total + 5),  # past the end
+        ):
+            with self.subTest(query=query):
+                meta = self.api(
+                    "GET", f"/api/invoices?{query}", token=self.reader
+                ).json()["meta"]
+                self.assertEqual(set(meta), keys)
+                self.assertEqual((meta["total"], meta["per_page"]), (total, 1))
+                self.assertEqual(
+                    (meta["total_pages"], meta["last_page"]), (total, total)
+                )
+                self.assertEqual((meta["page"], meta["current_page"]), (page, page))
+                self.assertEqual(meta["has_more"], page < total)
+
+    def test_legacy_rows_carry_perfex_list_keys_and_a_bare_limit_caps_them(self):
+        invoice = self.make_invoice(amount=500.0)
+        self.make_invoice(amount=50.0)
+        self.pay(invoice, 200.0)
+        rows = self.api("GET", "/api/invoices", token=self.reader).json()
+        [row] = [row for row in rows if row["id"] == str(invoice.id)]
+        currency = invoice.currency_id
+        self.assertEqual(row["total_left_to_pay"], "300.00")
         self.assertEqual(
-            counted["meta"]["total"],
-            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]),
+            (row["name"], row["currency_name"], row["symbol"]),
+            (currency.name, currency.name, currency.symbol),
         )
+        self.assertEqual(row["isdefault"], "1")
+        for key in ("decimal_separator", "thousand_separator", "placement"):
+            self.assertIn(key, row)
+        capped = self.api("GET", "/api/invoices?limit=1", token=self.reader)
+        self.assertEqual(len(capped.json()), 1)
+        self.assertEqual(capped.headers["X-Total-Count"], str(len(rows)))
+        self.assertIn("per_page=1", capped.headers["Link"])
 
-
-@tagged("post_install", "-at_install")
-class TestUsageCounting(ApiCommon):
     def test_window_rule_in_sql_agrees_with_python(self):
         now = 1_000_000.0
         for start in (None, now - 120, now - 60, now - 59.5, now, now + 5, now + 60):

@@ -1,17 +1,19 @@
-"""Benchmark ``GET /api/invoices?per_page=100`` against Odoo's JSON-RPC.
+"""Benchmark the REST API's lists against Odoo's own JSON-RPC answers.
 
-Same database and seeding as ``bench_invoices.py``; this one starts an Odoo
-server on it (``odoo`` on PATH, or ODOO_BIN), then times, over HTTP:
+Same database and seeding as ``bench_invoices.py`` (it seeds when needed);
+this one starts an Odoo server on it (``odoo`` on PATH, or ODOO_BIN), then
+times, over HTTP, what a client waits for:
 
-- the REST API: ``GET /api/invoices?per_page=100`` (a page, its meta, the
-  Perfex fields including the customer's billing address);
-- Odoo's own JSON-RPC: ``search_read`` of account.move with the invoice fields
-  the API serialises, same domain, order and page size.
+- a Perfex v3 page with its totals (``GET /api/invoices?page=1&per_page=100``
+  with each sort Perfex clients send: ``-datecreated``, ``-date``, ``id``)
+  against the list view's ``web_search_read`` of the same page with the exact
+  record count (``count_limit`` none), same fields, domain and order;
+- the legacy list (Perfex's array of the first 1,000 invoices by id) against
+  ``search_read`` of the same 1,000 rows and fields.
 
-    python tests/bench/bench_invoices.py --invoices 100000 -- -c ~/odoo.conf  # seeds
-    python tests/bench/bench_api.py -- -c ~/odoo.conf
+    python tests/bench/bench_api.py --invoices 100000 -- -c ~/odoo.conf
 
-It prints the median and 90th percentile of each, and the ratio (target 1.0 or
+It prints the median and 90th percentile of each and the ratio (target 1.0 or
 less), then the cost of the token check and usage counter (one UPDATE in its
 own transaction) with 1 and with 10 clients at once.
 
@@ -28,12 +30,20 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+#: The sorts Perfex clients send, and the Odoo order the API runs for each.
+PAGED_SORTS = (
+    ("-datecreated", "create_date desc, id asc"),
+    ("-date", "invoice_date desc, id asc"),
+    ("id", "id asc"),
+)
 
 FIELDS = [
     "name",
@@ -128,7 +138,13 @@ def make_token(args):
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     odoo.tools.config.parse_config([*args.odoo_args, f"--addons-path={ROOT}"])
+    from seed import ensure_database, ensure_invoices  # noqa: PLC0415
+
+    ensure_database(args, "crm_invoices", str(ROOT))
     registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        ensure_invoices(env, args.invoices, today=date.today())
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         cr.execute("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice'")
@@ -204,51 +220,99 @@ def main():
             },
             timeout=60,
         ).raise_for_status()
-        domain = [["move_type", "=", "out_invoice"]]
-        # the same page both ways: newest first (the API's "sort=-date")
-        order = "invoice_date desc, id asc"
+        domain = [["move_type", "=", "out_invoice"], ["state", "!=", "cancel"]]
 
-        def call_api():
-            response = api.get(
-                f"{base}/api/invoices",
-                params={"per_page": args.per_page, "sort": "-date"},
-                timeout=60,
-            )
-            assert len(response.json()["data"]) == args.per_page, response.text[:300]
-
-        def call_rpc():
+        def rpc_call(method, args_, kwargs):
             response = rpc.post(
-                f"{base}/web/dataset/call_kw/account.move/search_read",
+                f"{base}/web/dataset/call_kw/account.move/{method}",
                 json={
                     "params": {
                         "model": "account.move",
-                        "method": "search_read",
-                        "args": [domain, FIELDS],
-                        "kwargs": {"limit": args.per_page, "order": order},
+                        "method": method,
+                        "args": args_,
+                        "kwargs": kwargs,
                     }
                 },
-                timeout=60,
+                timeout=120,
             )
-            assert len(response.json()["result"]) == args.per_page, response.text[:300]
+            return response.json()["result"]
 
-        api_median, api_p90 = timed(call_api, args.requests)
-        rpc_median, rpc_p90 = timed(call_rpc, args.requests)
+        cases = []
+        # a v3 client's page with its totals, for each sort Perfex clients
+        # send, against the list view's web_search_read (page + exact length)
+        for sort, order in PAGED_SORTS:
+
+            def call_api(sort=sort):
+                response = api.get(
+                    f"{base}/api/invoices",
+                    params={"page": 1, "per_page": args.per_page, "sort": sort},
+                    timeout=120,
+                )
+                answer = response.json()
+                assert len(answer["data"]) == args.per_page, response.text[:300]
+                assert answer["meta"]["total"] == total, answer["meta"]
+
+            def call_odoo(order=order):
+                result = rpc_call(
+                    "web_search_read",
+                    [domain],
+                    {
+                        "specification": {field: {} for field in FIELDS},
+                        "limit": args.per_page,
+                        "order": order,
+                        "count_limit": None,
+                    },
+                )
+                assert result["length"] == total, result["length"]
+
+            cases.append(
+                (
+                    f"GET ?page=1&per_page={args.per_page}&sort={sort}",
+                    "web_search_read (page + length)",
+                    call_api,
+                    call_odoo,
+                )
+            )
+
+        # the legacy list: Perfex's array of the first 1,000 invoices by id
+        def call_legacy():
+            response = api.get(f"{base}/api/invoices", timeout=120)
+            assert len(response.json()) == 1000, response.text[:300]
+
+        def call_search_read():
+            rows = rpc_call(
+                "search_read", [domain, FIELDS], {"limit": 1000, "order": "id asc"}
+            )
+            assert len(rows) == 1000
+
+        cases.append(
+            (
+                "GET /api/invoices (1,000 rows)",
+                "search_read (1,000 rows)",
+                call_legacy,
+                call_search_read,
+            )
+        )
+        results = []
+        for label, odoo_label, call_api, call_odoo in cases:
+            api_median, api_p90 = timed(call_api, args.requests)
+            odoo_median, odoo_p90 = timed(call_odoo, args.requests)
+            results.append(
+                (label, odoo_label, api_median, api_p90, odoo_median, odoo_p90)
+            )
 
     print(
-        f"\nREST list vs JSON-RPC search_read: {total:,} invoices, "
-        f"{args.per_page} per page, {args.requests} requests each"
+        f"\nREST API vs Odoo's own JSON-RPC: {total:,} invoices, "
+        f"{args.requests} requests each, median / p90 in ms"
     )
-    print(
-        f"  GET /api/invoices?per_page={args.per_page}&sort=-date"
-        f"   median {api_median:7.1f} ms"
-        f"   p90 {api_p90:7.1f} ms"
-    )
-    print(
-        f"  JSON-RPC search_read ({len(FIELDS)} fields)    median {rpc_median:7.1f} ms"
-        f"   p90 {rpc_p90:7.1f} ms"
-    )
-    ratio = api_median / rpc_median
-    print(f"  ratio REST / JSON-RPC (median): {ratio:.2f}  (target <= 1.0)")
+    print("| request | ms | Odoo's equivalent | ms | ratio |")
+    print("|---|---:|---|---:|---:|")
+    for label, odoo_label, api_median, api_p90, odoo_median, odoo_p90 in results:
+        print(
+            f"| `{label}` | {api_median:.1f} / {api_p90:.1f} | {odoo_label} | "
+            f"{odoo_median:.1f} / {odoo_p90:.1f} | {api_median / odoo_median:.2f} |"
+        )
+    print("(target: ratio <= 1.0)")
     for clients in (1, 10):
         median, calls = counter_cost(registry, token, clients)
         print(

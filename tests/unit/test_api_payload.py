@@ -231,14 +231,37 @@ def test_page_meta():
         "current_page": 2,  # Perfex v3's keys
         "last_page": 3,
     }
-    assert page_meta(1, 25, False, 0)["total_pages"] == 0
-    # counting is asked for: without it, only whether more follow
-    assert page_meta(3, 25, False) == {
-        "page": 3,
+    # the seven keys Perfex v3 documents, always; an empty list has one page
+    assert page_meta(1, 25, False, 0) == {
+        "page": 1,
         "per_page": 25,
+        "total": 0,
+        "total_pages": 0,
         "has_more": False,
-        "current_page": 3,
+        "current_page": 1,
+        "last_page": 1,
     }
+    assert page_meta(4, 25, False, 100)["last_page"] == 4
+
+
+def test_limit_is_per_page_only_with_a_page():
+    query = parse_list_query({"page": "2", "limit": "10"})
+    assert (query["paged"], query["page"], query["per_page"]) == (True, 2, 10)
+    assert query["legacy_limit"] is None
+    # per_page wins over limit
+    assert (
+        parse_list_query({"page": "1", "per_page": "5", "limit": "10"})["per_page"] == 5
+    )
+    # a bare limit keeps its legacy meaning: the unpaged list, capped
+    bare = parse_list_query({"limit": "10"})
+    assert (bare["paged"], bare["legacy_limit"]) == (False, 10)
+    assert parse_list_query({})["legacy_limit"] is None
+    with pytest.raises(ValidationFailed) as caught:
+        parse_list_query({"page": "1", "limit": "101"})
+    assert "limit" in caught.value.errors
+    with pytest.raises(ValidationFailed) as caught:
+        parse_list_query({"limit": "1001"})
+    assert "limit" in caught.value.errors
 
 
 def test_next_page_of_a_capped_legacy_list_keeps_filters_and_order():
@@ -250,6 +273,11 @@ def test_next_page_of_a_capped_legacy_list_keeps_filters_and_order():
         "per_page": 100,
     }
     assert next_page_args({}, 2) == {"page": 2, "per_page": 2}
+    # a legacy limit: the page size that starts right after its rows
+    assert next_page_args({"limit": "150", "count": "1"}, 150) == {
+        "page": 3,
+        "per_page": 75,
+    }
 
 
 @pytest.mark.parametrize(
