@@ -108,9 +108,12 @@ def live_server(database, odoo_args):
             odoo_bin(),
             *odoo_args,
             f"--addons-path={ROOT}",
+            # One database and no --db-filter: Odoo then serves it without
+            # listing the server's databases on every request that has no
+            # session (an API client's: ~8 ms a request; a JSON-RPC client's
+            # session names its database).
             "-d",
             database,
-            f"--db-filter=^{database}$",
             f"--http-port={port}",
             f"--gevent-port={free_port()}",
             "--max-cron-threads=0",
