@@ -863,6 +863,18 @@ def parse_search_keyword(keyword):
     return text.strip()
 
 
+#: The keys of a page's meta, as Perfex v3 documents its envelope.
+PAGE_META_KEYS = (
+    "page",
+    "per_page",
+    "total",
+    "total_pages",
+    "has_more",
+    "current_page",
+    "last_page",
+)
+
+
 def page_meta(page, per_page, has_more, total):
     """A page's meta, as Perfex v3 documents it: all seven keys, always
     (``current_page`` and ``last_page`` are v3's names; ``last_page`` is 1

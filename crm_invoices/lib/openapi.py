@@ -10,6 +10,7 @@ from .api_payload import (
     MAX_DEPTH,
     MAX_PER_PAGE,
     MIN_DATE,
+    PAGE_META_KEYS,
     PERFEX_IGNORED,
     SORTABLE,
 )
@@ -395,15 +396,7 @@ SCHEMAS = {
                 "description": "Perfex v3's envelope: all seven keys, always "
                 "(`current_page` and `last_page` are v3's names; `last_page` is 1 "
                 "for an empty list).",
-                "required": [
-                    "page",
-                    "per_page",
-                    "total",
-                    "total_pages",
-                    "has_more",
-                    "current_page",
-                    "last_page",
-                ],
+                "required": list(PAGE_META_KEYS),
                 "properties": {
                     "page": {"type": "integer", "minimum": 1},
                     "per_page": {

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..lib import api_token
+from ..lib import api_payload, api_token
 from .test_api import ApiCommon
 
 
@@ -289,15 +289,7 @@ class TestApiAnswers(ApiCommon):
         self.make_invoice()
         api = self.env["crm.invoices.api"].with_user(self.clerk)
         total = api._invoices().search_count(api._base_domain())
-        keys = {
-            "page",
-            "per_page",
-            "total",
-            "total_pages",
-            "has_more",
-            "current_page",
-            "last_page",
-        }
+        keys = set(api_payload.PAGE_META_KEYS)
         for query, page in (
             ("per_page=1", 1),
             ("page=2&per_page=1", 2),
