@@ -247,7 +247,7 @@ class TestApiInvoices(ApiCommon):
         form = {
             "clientid": str(self.customer.id),
             "number": "42",
-            "date": "2026-11-02",
+            "date": iso_days_from_today(-32),
             "currency": self.env.company.currency_id.name,
             "newitems[0][description]": "Consulting",
             "newitems[0][qty]": "3",

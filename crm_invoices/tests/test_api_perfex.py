@@ -260,7 +260,7 @@ class TestPerfexIds(PerfexCommon):
             token=self.full,
             data={
                 "clientid": "7",  # the customer's Perfex id
-                "date": "2026-11-02",
+                "date": iso_days_from_today(-32),
                 "currency": "2",  # Perfex: EUR
                 "billing_street": "King Fahd Road 1",
                 "billing_country": "194",  # Perfex: Saudi Arabia (Odoo: Seychelles)
@@ -304,8 +304,11 @@ class TestPerfexIds(PerfexCommon):
 
     def test_dates_in_the_perfex_format(self):
         self.env.company.crm_api_date_format = "d/m/Y"
-        invoice = self.create_posted(date="02/11/2026", duedate="2026-12-02")
-        self.assertEqual(invoice.invoice_date, date(2026, 11, 2))
+        day = days_from_today(-32)
+        invoice = self.create_posted(
+            date=day.strftime("%d/%m/%Y"), duedate=iso_days_from_today(28)
+        )
+        self.assertEqual(invoice.invoice_date, day)
 
 
 @tagged("post_install", "-at_install")
