@@ -17,6 +17,7 @@
     ],
     "external_dependencies": {"python": ["schwifty"]},
     "data": [
+        "security/ir.model.access.csv",
         "data/account_statement_import_sheet_mapping_data.xml",
         "views/account_bank_statement_line_views.xml",
         "views/account_move_views.xml",

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
 
-from . import bank_refs
+from . import bank_names, bank_refs
 
 AUTO = "auto"
 SUGGESTION = "suggestion"
@@ -32,6 +32,8 @@ REASONS = (
     "reference_number",
     "iban",
     "iban_conflict",
+    "name",
+    "name_conflict",
     "amount_exact",
     "amount_sum",
     "amount_partial",
@@ -86,6 +88,7 @@ class Line:
     iban: str | None = None
     foreign_amount: Decimal | None = None  # the amount in another currency...
     foreign_currency: str | None = None  # ...as the payer sent it
+    name: str | None = None  # the payer's name, as the bank prints it
 
 
 @dataclass
@@ -100,9 +103,12 @@ class Match:
 class Matcher:
     """The open invoices of a company, indexed to match many lines."""
 
-    def __init__(self, invoices, iban_partners=None):
+    def __init__(self, invoices, iban_partners=None, name_partners=None):
+        """``iban_partners``: ``{IBAN: partner id}``; ``name_partners``:
+        ``{name key: partner id}`` (:func:`bank_names.unique_keys`)."""
         self.invoices = {invoice.id: invoice for invoice in invoices}
         self.iban_partners = dict(iban_partners or {})
+        self.name_partners = dict(name_partners or {})
         self.by_number = defaultdict(list)
         self.by_partner = defaultdict(list)
         self.by_amount = defaultdict(list)
@@ -177,18 +183,52 @@ class Matcher:
             return Match(NONE)
         references = self._references(line)
         iban_partner = self.iban_partners.get(line.iban) if line.iban else None
+        name_partner = (
+            self.name_partners.get(bank_names.key(line.name)) if line.name else None
+        )
+        payer = iban_partner or name_partner
+        if references and payer is not None and not self._strong(references):
+            # a bare number (no year) that is another customer's invoice is
+            # a coincidence next to the payer's own account or name
+            if payer not in {inv.partner_id for inv in references}:
+                references = {}
         if references:
-            return self._by_reference(line, references, iban_partner)
-        if iban_partner:
-            return self._by_partner(line, iban_partner)
-        return self._by_amount_only(line)
+            found = self._by_reference(line, references, iban_partner)
+        elif iban_partner:
+            found = self._by_partner(line, iban_partner)
+        elif name_partner:
+            found = self._by_partner(line, name_partner, evidence="name")
+        else:
+            found = self._by_amount_only(line)
+        return self._weigh_name(found, name_partner)
 
-    def _by_reference(self, line, references, iban_partner):
-        strong = {
+    @staticmethod
+    def _strong(references):
+        return {
             inv: s
             for inv, s in references.items()
             if s in (bank_refs.EXACT, bank_refs.NUMBER_YEAR)
         }
+
+    @staticmethod
+    def _weigh_name(found, name_partner):
+        """The payer's name as a person weighs it: the customer's own name
+        adds to the evidence; another customer's name means the line is
+        never reconciled by itself."""
+        if name_partner is None or found.partner_id is None:
+            return found
+        if name_partner == found.partner_id:
+            if "name" not in found.reasons:
+                found.reasons.append("name")
+            return found
+        found.reasons.append("name_conflict")
+        if found.kind == AUTO:
+            found.kind = SUGGESTION
+        found.confidence = min(found.confidence, 40)
+        return found
+
+    def _by_reference(self, line, references, iban_partner):
+        strong = self._strong(references)
         hits = strong or references
         partners = {inv.partner_id for inv in hits}
         reasons_of = {inv: [f"reference_{s}"] for inv, s in hits.items()}
@@ -250,7 +290,17 @@ class Matcher:
         confidence = 80 if best in strong and not conflict else 50
         return Match(SUGGESTION, [best.id], confidence, reasons, best.partner_id)
 
-    def _by_partner(self, line, partner):
+    def _by_partner(self, line, partner, evidence="iban"):
+        """What ``partner`` (known by the payer's IBAN, or by its name: then
+        never certain) owes that the line pays."""
+        found = self._by_partner_evidence(line, partner)
+        if evidence != "iban":
+            found.reasons = [evidence if r == "iban" else r for r in found.reasons]
+            if found.kind == AUTO:
+                found.kind, found.confidence = SUGGESTION, 75
+        return found
+
+    def _by_partner_evidence(self, line, partner):
         invoices = [
             inv
             for inv in self.by_partner.get(partner, ())

@@ -18,8 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
+from . import bank_iban
 
 EXACT = "exact"
 NUMBER_YEAR = "number_year"
@@ -38,7 +37,6 @@ _AMOUNT = re.compile(
     r"|\b\d+(?:[.,]\d{1,2})?\s*(?:RON|LEI|EUR|USD|GBP)\b"
     r"|\b(?:RON|LEI|EUR|USD|GBP)\s*\d+(?:[.,]\d{1,2})?\b"
 )
-IBAN_START = re.compile(r"\b[A-Z]{2}\d{2}")
 _DIGITS = re.compile(r"\d+")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
@@ -113,34 +111,38 @@ def tokens(text):
 
 
 def strip_ibans(text):
-    """``text`` without the IBANs in it, written with or without spaces
-    (each candidate checked with ``schwifty``: "FACT 12" after an IBAN is
-    not part of it)."""
+    """``text`` (upper case) without the IBANs written in it."""
     out, position = [], 0
-    for start in IBAN_START.finditer(text):
-        if start.start() < position:
-            continue
-        groups = re.match(r"[A-Z0-9]+(?: [A-Z0-9]+)*", text[start.start() :])[0].split(
-            " "
-        )
-        for count in range(len(groups), 0, -1):
-            candidate = "".join(groups[:count])
-            if 15 <= len(candidate) <= 34 and _valid_iban(candidate):
-                end = start.start() + len(" ".join(groups[:count]))
-                out.append(text[position : start.start()])
-                out.append(" ")
-                position = end
-                break
+    for start, end, _iban in bank_iban.spans(text):
+        out.append(text[position:start])
+        out.append(" ")
+        position = end
     out.append(text[position:])
     return "".join(out)
 
 
-def _valid_iban(value):
-    try:
-        IBAN(value)
-    except (SchwiftyException, ValueError):
-        return False
-    return True
+#: Lines of OCA's CAMT narration that hold the bank's own fields -- the
+#: booking date, the transaction code, the payer's account, name and address:
+#: no reference of the payer's (the booking date's year is no invoice's year).
+BANK_FIELD_TAGS = (
+    "(BookgDt)",
+    "(ValDt)",
+    "(BkTxCd)",
+    "(RltdPties/Acct)",
+    "(RltdPties/Nm)",
+    "(RvslInd)",
+    "(PstlAdr)",
+)
+
+
+def payer_words(narration):
+    """The lines of a statement line's narration (plain text) the payer
+    wrote, without the bank's own fields."""
+    return "\n".join(
+        line
+        for line in (narration or "").splitlines()
+        if not any(tag in line for tag in BANK_FIELD_TAGS)
+    )
 
 
 def match(invoice, text_tokens):

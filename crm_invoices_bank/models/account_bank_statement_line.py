@@ -4,12 +4,12 @@ from decimal import Decimal
 
 from psycopg2 import OperationalError
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, html2plaintext, split_every
 
-from ..lib import bank_iban, bank_match, bank_refs
+from ..lib import bank_iban, bank_match, bank_names, bank_refs
 
 _logger = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class AccountBankStatementLine(models.Model):
             "reference_number": _("invoice number (without year) in the details"),
             "iban": _("the payer's IBAN is the customer's"),
             "iban_conflict": _("the payer's IBAN is another customer's"),
+            "name": _("the payer's name is the customer's"),
+            "name_conflict": _("the payer's name is another customer's"),
             "amount_exact": _("exactly the amount due"),
             "amount_sum": _("exactly the sum of several invoices"),
             "amount_partial": _("less than the amount due (part payment)"),
@@ -203,7 +205,7 @@ class AccountBankStatementLine(models.Model):
             part
             for part in (
                 self.payment_ref,
-                html2plaintext(self.narration or ""),
+                bank_refs.payer_words(html2plaintext(self.narration or "")),
                 self.ref,
             )
             if part
@@ -221,6 +223,7 @@ class AccountBankStatementLine(models.Model):
                 else None
             ),
             foreign_currency=self.foreign_currency_id.name or None,
+            name=self.partner_name or None,
         )
 
     def _crm_matcher(self, company, values):
@@ -236,7 +239,35 @@ class AccountBankStatementLine(models.Model):
             if value.foreign_amount is not None:
                 amounts.add(value.foreign_amount)
         invoices = self._crm_open_invoices(company, numbers, partners, amounts)
-        return bank_match.Matcher(invoices, ibans)
+        names = (
+            self._crm_customer_names(company)
+            if any(value.name for value in values)
+            else {}
+        )
+        return bank_match.Matcher(invoices, ibans, names)
+
+    @api.model
+    def _crm_customer_names(self, company):
+        """``{name key: commercial partner id}`` of the customers ``company``
+        has invoiced (a name two customers share points at neither): one
+        query."""
+        self.env["account.move"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.id, partner.name
+                  FROM res_partner partner
+                 WHERE partner.id IN (
+                        SELECT DISTINCT move.commercial_partner_id
+                          FROM account_move move
+                         WHERE move.company_id = %s
+                           AND move.move_type IN ('out_invoice', 'out_refund')
+                           AND move.state = 'posted')
+                """,
+                company.id,
+            )
+        )
+        return bank_names.unique_keys(dict(rows))
 
     # ------------------------------------------------------------------
     # matching
@@ -410,17 +441,16 @@ class AccountBankStatementLine(models.Model):
             )
         if certain_only:
             left = sum(open_lines.mapped("amount_residual_currency"))
-            value = self._crm_line_values()
             amount = (
-                value.foreign_amount
-                if value.foreign_currency
-                and value.foreign_currency == open_lines.currency_id.name
-                else value.amount
+                self.amount_currency
+                if self.foreign_currency_id
+                and self.foreign_currency_id == open_lines.currency_id
+                else self.amount
             )
-            if open_lines.currency_id.compare_amounts(float(amount), left) != 0:
+            if open_lines.currency_id.compare_amounts(amount, left) != 0:
                 raise UserError(self.env._("The amount due changed: to review."))
         if self.partner_id.commercial_partner_id != partners:
-            self.partner_id = partners
+            self._crm_set_partner(partners)
         liquidity_lines, _suspense_lines, _other_lines = self._seek_for_lines()
         data = []
         for liquidity in liquidity_lines:
@@ -454,6 +484,25 @@ class AccountBankStatementLine(models.Model):
         self.reconcile_data = False
         self.crm_match_move_ids = invoices
         return True
+
+    def _crm_set_partner(self, partner):
+        """The line's customer, on the line, its entry and its liquidity and
+        suspense items -- what OCA's partner synchronization writes, without
+        what it computes next: OCA reads the suggestion of every line in the
+        prefetch again (all its reconciliation rules, the partner lookup by
+        name over all journal items), which made an import quadratic."""
+        quiet = {"skip_account_move_synchronization": True}
+        self.with_context(**quiet).partner_id = partner
+        liquidity, suspense, _other = self._seek_for_lines()
+        self.move_id.with_context(skip_readonly_check=True, **quiet).write(
+            {
+                "partner_id": partner.id,
+                "line_ids": [
+                    Command.update(line.id, {"partner_id": partner.id})
+                    for line in liquidity | suspense
+                ],
+            }
+        )
 
     def _crm_write_off_fees(self, result, auxiliary):
         """``result`` (OCA's reconciliation data) with its shortfall written

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.crm_invoices.lib import safe_xml
 
+from ..lib import camt_check
+
 
 class AccountStatementImportCamtParser(models.AbstractModel):
     _inherit = "account.statement.import.camt.parser"
@@ -24,6 +26,15 @@ class AccountStatementImportCamtParser(models.AbstractModel):
           own journal; OCA's parser puts them all in the last account's."""
         self.env["account.bank.statement.line"].check_access("create")
         root = self._crm_safe_root(data)
+        try:
+            camt_check.check(root)
+        except camt_check.StatementRefused as error:
+            raise UserError(
+                self.env._(
+                    "The file cannot be imported: %(reason)s Nothing was imported.",
+                    reason=error,
+                )
+            ) from None
         currency, account_number, statements = super().parse(safe_xml.clean_bytes(root))
         if len(statements) < 2:
             return currency, account_number, statements

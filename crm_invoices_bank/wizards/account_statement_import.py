@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..lib import sheet_guard
+from ..lib import sheet_guard, statement_ids
 
 
 class AccountStatementImport(models.TransientModel):
@@ -18,6 +18,15 @@ class AccountStatementImport(models.TransientModel):
                 self.env._("The file cannot be imported: %(reason)s", reason=error)
             ) from None
         return super()._parse_file(data_file)
+
+    def _complete_stmts_vals(self, stmts_vals, journal, account_number):
+        """EXTENDS account_statement_import_file: every transaction has an
+        import identity (:mod:`statement_ids`), so that the same file twice,
+        in any format, creates nothing the second time."""
+        statement_ids.assign(
+            [line for vals in stmts_vals for line in vals.get("transactions", [])]
+        )
+        return super()._complete_stmts_vals(stmts_vals, journal, account_number)
 
     def _import_file(self):
         """EXTENDS account_statement_import_file: the imported lines are

@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "crm_invoices_bank" / "tests"))
 
 STATEMENT = "BENCH-STATEMENT-5000"
 
@@ -47,6 +48,18 @@ def parse_args():
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--oca-sample", type=int, default=500)
     parser.add_argument("--oca-addons", default=os.environ.get("ODOO_OCA_ADDONS", ""))
+    parser.add_argument(
+        "--import-sizes",
+        default="",
+        help="time the whole import of CAMT.053 statements of these sizes "
+        "(comma separated, e.g. 100,1000,5000) instead of the matching alone",
+    )
+    parser.add_argument(
+        "--oca-import-max",
+        type=int,
+        default=1000,
+        help="the largest statement imported with OCA's rule alone too",
+    )
     parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
     return parser.parse_args()
 
@@ -195,11 +208,10 @@ def typo(rng, name):
     return f"plata factura {int(number)}"
 
 
-def build_statement(env, args):
-    """The labelled statement: lines and, per line, the invoices it pays."""
-    from odoo import Command  # noqa: PLC0415
-
-    rng = random.Random(20261125)
+def labelled_entries(env, count, seed=20261125):
+    """``count`` statement entries (plain dicts, as :mod:`camt` writes them)
+    and, per entry, the invoices it pays."""
+    rng = random.Random(seed)
     cr = env.cr
     cr.execute(
         """
@@ -226,7 +238,7 @@ def build_statement(env, args):
         amount for amount, rows in by_amount.items() if len({r[2] for r in rows}) > 1
     ]
     used = set()
-    lines, truth = [], []
+    entries, truth = [], []
     today = date.today()
 
     def pick(with_iban=None):
@@ -239,7 +251,7 @@ def build_statement(env, args):
             used.add(row[0])
             return row
 
-    for _n in range(args.lines):
+    for _n in range(count):
         kind = rng.random()
         iban = None
         if kind < 0.55:
@@ -275,17 +287,34 @@ def build_statement(env, args):
         else:
             text = rng.choice(["Comision administrare", "Dobanda", "Rambursare chirie"])
             amount, paid = round(rng.uniform(0.1, 80), 2), []
-        lines.append(
-            Command.create(
-                {
-                    "date": today - timedelta(days=rng.randint(0, 5)),
-                    "payment_ref": text,
-                    "amount": float(amount),
-                    "account_number": iban,
-                }
-            )
+        entries.append(
+            {
+                "date": today - timedelta(days=rng.randint(0, 5)),
+                "text": text,
+                "amount": float(amount),
+                "iban": iban,
+            }
         )
         truth.append(paid)
+    return entries, truth
+
+
+def build_statement(env, args):
+    """The labelled statement: lines and, per line, the invoices it pays."""
+    from odoo import Command  # noqa: PLC0415
+
+    entries, truth = labelled_entries(env, args.lines)
+    lines = [
+        Command.create(
+            {
+                "date": entry["date"],
+                "payment_ref": entry["text"],
+                "amount": entry["amount"],
+                "account_number": entry["iban"],
+            }
+        )
+        for entry in entries
+    ]
     journal = env["account.journal"].search([("type", "=", "bank")], limit=1)
     statement = (
         env["account.bank.statement"]
@@ -351,6 +380,135 @@ def run_oca(lines):
     return results, time.perf_counter() - started, env.cr.sql_log_count - queries
 
 
+def import_statement(env, entries, truth, oca=False):
+    """Import ``entries`` as a CAMT.053 file through the wizard, as a user
+    does, with our matching or (``oca``) with OCA's import and its own
+    invoice-matching rule alone; the seconds, the queries, and the lines
+    reconciled rightly and wrongly."""
+    import base64  # noqa: PLC0415
+
+    import camt  # noqa: PLC0415
+
+    journal = env["account.journal"].search([("type", "=", "bank")], limit=1)
+    currency = journal.currency_id or journal.company_id.currency_id
+    data = camt.statement(
+        entries, currency=currency.name, name=f"BENCH-IMPORT-{len(entries)}"
+    )
+    wizard = (
+        env["account.statement.import"]
+        .with_context(journal_id=journal.id)
+        .create(
+            {"statement_file": base64.b64encode(data), "statement_filename": "s.xml"}
+        )
+    )
+    if oca:
+        env["account.reconcile.model"].search(
+            [("crm_bank_matching", "=", True)]
+        ).active = False
+        env["account.reconcile.model"].create(
+            {
+                "name": "OCA invoice matching (bench)",
+                "rule_type": "invoice_matching",
+                "auto_reconcile": True,
+                "match_nature": "amount_received",
+                "match_partner": False,
+                "match_text_location_label": True,
+                "match_same_currency": True,
+                "allow_payment_tolerance": False,
+                "company_id": journal.company_id.id,
+            }
+        )
+        # the wizard's import as OCA's addons define it (ours bypassed)
+        ours = next(
+            klass
+            for klass in type(wizard).__mro__
+            if klass.__module__.endswith(
+                "crm_invoices_bank.wizards.account_statement_import"
+            )
+        )
+        run = super(ours, wizard)._import_file
+    else:
+        run = wizard._import_file
+    env.flush_all()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    started = time.perf_counter()
+    result = run()
+    env.flush_all()
+    elapsed = time.perf_counter() - started
+    queries = env.cr.sql_log_count - queries
+    lines = env["account.bank.statement"].browse(result["statement_ids"]).line_ids
+    lines = lines.sorted(lambda line: (line.sequence, line.id))
+    right = wrong = 0
+    for line, paid in zip(lines.sorted("id"), truth, strict=True):
+        if not line.is_reconciled:
+            continue
+        moves = line.move_id.line_ids.matched_debit_ids.debit_move_id.move_id
+        if sorted(moves.ids) == sorted(paid):
+            right += 1
+        else:
+            wrong += 1
+    return elapsed, queries, right, wrong
+
+
+def bench_imports(registry, args):
+    """The whole import (parse, create, match, reconcile) of statements of
+    ``--import-sizes`` lines: ours, and OCA's with its own rule alone."""
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    sizes = [int(size) for size in args.import_sizes.split(",") if size]
+    rows = []
+    for size in sizes:
+        figures = {}
+        for oca in (False, True):
+            if oca and size > args.oca_import_max:
+                continue
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                entries, truth = labelled_entries(env, size, seed=size)
+                figures[oca] = import_statement(env, entries, truth, oca=oca)
+                cr.rollback()
+            print(
+                f"  {size:>6} lines, {'OCA' if oca else 'ours'}: "
+                f"{figures[oca][0]:.1f} s, {figures[oca][1]} queries",
+                flush=True,
+            )
+        rows.append((size, figures))
+    print(
+        f"\nStatement import, end to end (CAMT.053 through the wizard: parse, "
+        f"create, match, reconcile), against {args.invoices:,} open invoices"
+    )
+    print(
+        "| lines | ours s | ours queries/line | reconciled (wrong) "
+        "| OCA s | OCA queries/line | reconciled (wrong) | time ratio ours/OCA |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, figures in rows:
+        ours = figures[False]
+        oca = figures.get(True)
+        cells = [
+            f"{size:,}",
+            f"{ours[0]:.1f}",
+            f"{ours[1] / size:.1f}",
+            f"{ours[2]} ({ours[3]})",
+        ]
+        if oca:
+            cells += [
+                f"{oca[0]:.1f}",
+                f"{oca[1] / size:.1f}",
+                f"{oca[2]} ({oca[3]})",
+                f"{ours[0] / oca[0]:.2f}",
+            ]
+        else:
+            cells += [
+                "-",
+                "-",
+                "-",
+                f"(OCA past {args.oca_import_max:,} lines: not run)",
+            ]
+        print("| " + " | ".join(cells) + " |")
+
+
 def main():
     args = parse_args()
     import odoo  # noqa: PLC0415
@@ -365,6 +523,9 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         seed(env, args)
         references_as_odoo_writes_them(env)
+    if args.import_sizes:
+        bench_imports(registry, args)
+        return
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         statement, truth = build_statement(env, args)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crm_invoices_bank.lib import bank_iban, bank_match, bank_refs
+from crm_invoices_bank.lib import bank_iban, bank_match, bank_names, bank_refs
 
 D = Decimal
 
@@ -97,8 +97,10 @@ ACME, BETA = 1, 2
 IBAN_ACME = "RO49AAAA1B31007593840000"
 
 
-def matcher(*invoices, ibans=None):
-    return bank_match.Matcher(list(invoices), ibans or {})
+def matcher(*invoices, ibans=None, names=None):
+    return bank_match.Matcher(
+        list(invoices), ibans or {}, bank_names.unique_keys(names or {})
+    )
 
 
 def test_reference_and_exact_amount_reconcile():
@@ -284,3 +286,94 @@ def test_matching_many_lines_is_indexed():
         for inv in invoices[:2000]
     )
     assert hits == 2000
+
+
+# ---------------------------------------------------------------- evidence weighed
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "Incasare OP; CARPATI SRL; RO60BTRLRONCRT0999999901; c/v fact 12",
+        "IBAN:RO60-BTRL-RONC-RT09-9999-9901, fact 12",
+        "ordonator ro60 btrl ronc rt09 9999 9901/fact 12",
+        "(RO60BTRLRONCRT0999999901)",
+    ],
+)
+def test_an_iban_is_found_whatever_separates_it(details):
+    assert bank_iban.find(details) == "RO60BTRLRONCRT0999999901"
+    assert "9999" not in bank_refs.strip_ibans(bank_refs.fold(details))
+
+
+def test_a_word_after_an_iban_is_not_part_of_it():
+    assert bank_iban.find("RO60BTRLRONCRT0999999901 FACT 12") == (
+        "RO60BTRLRONCRT0999999901"
+    )
+    assert bank_iban.find("RO60BTRLRONCRT09999999 FACT 12") is None
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "CARPATI DISTRIBUTIE S.R.L.",
+        "SC Carpati Distributie SRL",
+        "Carpați Distribuție SRL",
+        "carpati distributie",
+    ],
+)
+def test_a_payers_name_as_banks_print_it(printed):
+    assert bank_names.key(printed) == bank_names.key("Carpati Distributie SRL")
+
+
+def test_a_name_two_customers_share_points_at_neither():
+    keys = bank_names.unique_keys({1: "Alfa SRL", 2: "ALFA S.A.", 3: "Beta SRL"})
+    assert keys == {"BETA": 3}
+
+
+def test_another_customers_name_never_reconciles_by_itself():
+    m = matcher(
+        invoice(1, "INV/2026/00012", ACME, "100.00"),
+        names={ACME: "Acme Trading SRL", BETA: "Beta Construct SRL"},
+    )
+    result = m.match(line("INV/2026/00012", "100.00", name="BETA CONSTRUCT SRL"))
+    assert (result.kind, result.invoice_ids) == ("suggestion", [1])
+    assert "name_conflict" in result.reasons
+    own = m.match(line("INV/2026/00012", "100.00", name="ACME TRADING S.R.L."))
+    assert own.kind == "auto" and "name" in own.reasons
+
+
+def test_a_name_alone_suggests_what_the_customer_owes():
+    m = matcher(
+        invoice(1, "INV/2026/00012", ACME, "100.00"),
+        invoice(2, "INV/2026/00013", BETA, "100.00"),
+        names={ACME: "Acme Trading SRL", BETA: "Beta Construct SRL"},
+    )
+    result = m.match(line("plata", "100.00", name="BETA CONSTRUCT SRL"))
+    assert (result.kind, result.invoice_ids) == ("suggestion", [2])
+    assert "name" in result.reasons and "iban" not in result.reasons
+
+
+def test_a_known_iban_and_exact_amount_beat_a_bare_number():
+    m = matcher(
+        invoice(1, "INV/2026/00381", BETA, "750.00"),
+        invoice(2, "INV/2026/00400", ACME, "1250.00"),
+        ibans={IBAN_ACME: ACME},
+    )
+    result = m.match(line("Plata servicii OP nr. 381", "1250.00", iban=IBAN_ACME))
+    assert (result.kind, result.invoice_ids) == ("auto", [2])
+    # with its year the number is the payer's word: a person decides
+    strong = m.match(line("Plata fact 381/2026", "1250.00", iban=IBAN_ACME))
+    assert strong.kind == "suggestion"
+
+
+def test_the_bank_fields_of_a_camt_narration_are_no_reference():
+    narration = (
+        "Partner Name (RltdPties/Nm): CARPATI SRL\n"
+        "Transaction Date (BookgDt): 2026-11-21\n"
+        "Transaction Type (BkTxCd): PMNT-RCDT-ESCT\n"
+        "Additional Entry Information (AddtlNtryInf): c/v ff 12"
+    )
+    words = bank_refs.payer_words(narration)
+    assert "2026" not in words and "c/v ff 12" in words
+    m = matcher(invoice(1, "INV/2026/00012", ACME, "100.00"))
+    assert m.match(line(words, "100.00")).kind != "auto"
