@@ -18,6 +18,7 @@
     "external_dependencies": {"python": ["schwifty"]},
     "data": [
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "data/account_statement_import_sheet_mapping_data.xml",
         "views/account_bank_statement_line_views.xml",
         "views/account_move_views.xml",

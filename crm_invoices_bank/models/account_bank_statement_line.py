@@ -1,20 +1,8 @@
-import logging
-from collections import defaultdict
-from decimal import Decimal
-
-from psycopg2 import OperationalError
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL, html2plaintext, split_every
+from odoo.tools import SQL
 
-from ..lib import bank_iban, bank_match, bank_names, bank_refs
-
-_logger = logging.getLogger(__name__)
-
-#: Statement lines matched per statement (and stored) in one go.
-BATCH = 2000
+from ..lib import bank_iban
 
 
 class AccountBankStatementLine(models.Model):
@@ -54,6 +42,16 @@ class AccountBankStatementLine(models.Model):
         readonly=True,
         copy=False,
         help="Marked by a user: this money does not pay a customer invoice.",
+    )
+    crm_reconcile_queued = fields.Boolean(
+        string="Being Reconciled",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="A certain match of a large statement, reconciled in the background.",
+    )
+    crm_queued_by_id = fields.Many2one(
+        "res.users", string="Imported by", readonly=True, copy=False
     )
     crm_iban_to_learn = fields.Char(
         string="IBAN to Remember",
@@ -96,7 +94,9 @@ class AccountBankStatementLine(models.Model):
 
     @api.depends("account_number", "partner_id", "is_reconciled")
     def _compute_crm_iban_to_learn(self):
-        known = self._crm_iban_partners(self.company_id) if self else {}
+        known = (
+            self.env["crm.bank.matcher"]._iban_partners(self.company_id) if self else {}
+        )
         for line in self:
             iban = bank_iban.normalize(line.account_number)
             partner = line.partner_id.commercial_partner_id
@@ -107,289 +107,17 @@ class AccountBankStatementLine(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # what the matcher reads (one query each, whatever the number of lines)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _crm_iban_partners(self, companies):
-        """``{IBAN: commercial partner id}`` of the bank accounts usable by
-        ``companies``; an IBAN of two customers points at neither."""
-        self.env["res.partner.bank"].flush_model(["sanitized_acc_number", "partner_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT bank.sanitized_acc_number, partner.commercial_partner_id
-                  FROM res_partner_bank bank
-                  JOIN res_partner partner ON partner.id = bank.partner_id
-                 WHERE bank.active
-                   AND (bank.company_id IS NULL OR bank.company_id IN %s)
-                """,
-                tuple(companies.ids) or (0,),
-            )
-        )
-        found = defaultdict(set)
-        for account, partner_id in rows:
-            iban = bank_iban.normalize(account)
-            if iban:
-                found[iban].add(partner_id)
-        return {
-            iban: next(iter(partners))
-            for iban, partners in found.items()
-            if len(partners) == 1
-        }
-
-    @api.model
-    def _crm_open_invoices(self, company, numbers=(), partners=(), amounts=()):
-        """The open customer invoices of ``company`` that lines may pay: those
-        whose sequence number is in ``numbers``, of ``partners``, or with an
-        amount left in ``amounts`` -- one query."""
-        self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT move.id, move.commercial_partner_id, move.name,
-                       move.payment_reference, move.invoice_date,
-                       currency.name,
-                       SUM(line.amount_residual_currency) AS residual
-                  FROM account_move move
-                  JOIN account_move_line line ON line.move_id = move.id
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_currency currency ON currency.id = move.currency_id
-                 WHERE move.company_id = %s
-                   AND move.state = 'posted'
-                   AND move.move_type = 'out_invoice'
-                   AND move.payment_state IN ('not_paid', 'partial')
-                   AND account.account_type = 'asset_receivable'
-                   AND NOT line.reconciled
-                   AND (move.sequence_number = ANY(%s)
-                        OR move.commercial_partner_id = ANY(%s)
-                        OR move.amount_residual = ANY(%s))
-                 GROUP BY move.id, currency.name
-                HAVING SUM(line.amount_residual_currency) > 0
-                """,
-                company.id,
-                list(numbers),
-                list(partners),
-                [float(amount) for amount in amounts],
-            )
-        )
-        return [
-            bank_match.OpenInvoice.make(
-                id=move_id,
-                partner_id=partner_id,
-                name=name or "",
-                payment_reference=reference
-                if reference and reference != name
-                else None,
-                date=invoice_date,
-                currency=currency,
-                residual=Decimal(str(residual)).quantize(Decimal("0.01")),
-            )
-            for (
-                move_id,
-                partner_id,
-                name,
-                reference,
-                invoice_date,
-                currency,
-                residual,
-            ) in rows
-        ]
-
-    def _crm_line_values(self):
-        """The line as the matcher reads it."""
-        self.ensure_one()
-        currency = self.journal_id.currency_id or self.company_id.currency_id
-        text = " ".join(
-            part
-            for part in (
-                self.payment_ref,
-                bank_refs.payer_words(html2plaintext(self.narration or "")),
-                self.ref,
-            )
-            if part
-        )
-        return bank_match.Line(
-            id=self.id,
-            amount=Decimal(str(self.amount)).quantize(Decimal("0.01")),
-            currency=currency.name,
-            date=self.date,
-            text=text,
-            iban=bank_iban.normalize(self.account_number) or bank_iban.find(text),
-            foreign_amount=(
-                Decimal(str(self.amount_currency)).quantize(Decimal("0.01"))
-                if self.foreign_currency_id
-                else None
-            ),
-            foreign_currency=self.foreign_currency_id.name or None,
-            name=self.partner_name or None,
-        )
-
-    def _crm_matcher(self, company, values):
-        """A :class:`bank_match.Matcher` over the open invoices ``values``
-        (the lines, as the matcher reads them) may pay."""
-        ibans = self._crm_iban_partners(company)
-        numbers, partners, amounts = set(), set(), set()
-        for value in values:
-            numbers |= bank_refs.tokens(value.text).numbers
-            if value.iban in ibans:
-                partners.add(ibans[value.iban])
-            amounts.add(value.amount)
-            if value.foreign_amount is not None:
-                amounts.add(value.foreign_amount)
-        invoices = self._crm_open_invoices(company, numbers, partners, amounts)
-        names = (
-            self._crm_customer_names(company)
-            if any(value.name for value in values)
-            else {}
-        )
-        return bank_match.Matcher(invoices, ibans, names)
-
-    @api.model
-    def _crm_customer_names(self, company):
-        """``{name key: commercial partner id}`` of the customers ``company``
-        has invoiced (a name two customers share points at neither): one
-        query."""
-        self.env["account.move"].flush_model(["commercial_partner_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT partner.id, partner.name
-                  FROM res_partner partner
-                 WHERE partner.id IN (
-                        SELECT DISTINCT move.commercial_partner_id
-                          FROM account_move move
-                         WHERE move.company_id = %s
-                           AND move.move_type IN ('out_invoice', 'out_refund')
-                           AND move.state = 'posted')
-                """,
-                company.id,
-            )
-        )
-        return bank_names.unique_keys(dict(rows))
-
-    # ------------------------------------------------------------------
-    # matching
+    # matching (crm.bank.matcher)
     # ------------------------------------------------------------------
 
     def _crm_match(self):
-        """Match the lines not reconciled yet against the open invoices and
-        store what was found: a few queries per batch of lines."""
-        # prefetch these lines together, whatever recordset they came from (the
-        # lines of a statement read again after an invalidation prefetch
-        # nothing: one query per line)
-        todo = self.with_prefetch().filtered(
-            lambda line: not line.is_reconciled and not line.crm_not_invoice
-        )
-        results = {}
-        for company in todo.company_id:
-            lines = todo.filtered(
-                lambda line, company=company: line.company_id == company
-            )
-            for batch in split_every(BATCH, lines.ids, self.browse):
-                values = [line._crm_line_values() for line in batch]
-                matcher = self._crm_matcher(company, values)
-                for value in values:
-                    results[value.id] = matcher.match(value)
-        self._crm_store_matches(results)
-        return results
-
-    def _crm_store_matches(self, results):
-        """Write the matches in two statements (``UPDATE ... FROM VALUES`` and
-        one ``INSERT`` of the suggested invoices)."""
-        if not results:
-            return
-        self.flush_model()
-        rows = [
-            SQL(
-                "(%s, %s, %s, %s)",
-                line_id,
-                match.kind,
-                match.confidence,
-                ",".join(match.reasons),
-            )
-            for line_id, match in results.items()
-        ]
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_bank_statement_line line
-                   SET crm_match_kind = data.kind,
-                       crm_match_confidence = data.confidence,
-                       crm_match_reasons = NULLIF(data.reasons, '')
-                  FROM (VALUES %s) AS data(id, kind, confidence, reasons)
-                 WHERE line.id = data.id
-                """,
-                SQL(", ").join(rows),
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM crm_bank_statement_line_match_rel WHERE line_id IN %s",
-                tuple(results),
-            )
-        )
-        pairs = [
-            SQL("(%s, %s)", line_id, move_id)
-            for line_id, match in results.items()
-            for move_id in match.invoice_ids
-        ]
-        if pairs:
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO crm_bank_statement_line_match_rel (line_id, move_id) "
-                    "VALUES %s ON CONFLICT DO NOTHING",
-                    SQL(", ").join(pairs),
-                )
-            )
-        self.invalidate_model(
-            [
-                "crm_match_kind",
-                "crm_match_confidence",
-                "crm_match_reasons",
-                "crm_match_move_ids",
-            ]
-        )
+        """Match these lines and store the matches."""
+        return self.env["crm.bank.matcher"]._match(self)
 
     def _crm_match_and_reconcile(self):
-        """Match, then reconcile the certain matches: what a statement import
-        does.
+        """Match these lines and reconcile the certain matches.
         :return: the lines reconciled"""
-        lines = self.with_prefetch()  # see _crm_match
-        lines._crm_match()
-        certain = lines.filtered(lambda line: line.crm_match_kind == "auto")
-        done = busy = lines.browse()
-        for line in certain:
-            try:
-                with self.env.cr.savepoint():
-                    line._crm_reconcile_with(line.crm_match_move_ids, certain_only=True)
-                done |= line
-            except UserError as error:
-                _logger.info("Statement line %s not reconciled: %s", line.id, error)
-            except OperationalError as error:
-                # another transaction reconciled one of these lines or invoices
-                # meanwhile: this line waits for review (or the next match)
-                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                    raise
-                _logger.info("Statement line %s left to review: %s", line.id, error)
-                busy |= line
-        # what another line of the batch paid first is matched again; what
-        # another transaction was reconciling is left to review as it is
-        (certain - done - busy)._crm_match()
-        if busy:
-            lines._crm_store_matches(
-                {
-                    line.id: bank_match.Match(
-                        "suggestion",
-                        line.crm_match_move_ids.ids,
-                        50,
-                        (line.crm_match_reasons or "").split(","),
-                    )
-                    for line in busy
-                }
-            )
-        return done
+        return self.env["crm.bank.matcher"]._match_and_reconcile(self)[0]
 
     # ------------------------------------------------------------------
     # reconciling (through OCA's reconciliation)

@@ -2,3 +2,4 @@ from . import test_import
 from . import test_matching
 from . import test_hostile_files
 from . import test_import_exactly_once
+from . import test_large_statements

@@ -38,7 +38,22 @@ class AccountStatementImport(models.TransientModel):
         )._import_file()
         statements = self.env["account.bank.statement"].browse(result["statement_ids"])
         lines = statements.line_ids
-        reconciled = lines._crm_match_and_reconcile()
+        matcher = self.env["crm.bank.matcher"]
+        reconciled, queued = matcher._match_and_reconcile(
+            lines, now_limit=matcher._now_limit()
+        )
+        if queued:
+            result["notifications"].append(
+                self.env._(
+                    "%(queued)s of %(total)s line(s) pay their invoices for certain: "
+                    "they are being reconciled in the background (Invoices > Bank > "
+                    "To Review, filter Being Reconciled); you will get a message "
+                    "when it is done.",
+                    queued=len(queued),
+                    total=len(lines),
+                )
+            )
+            return result
         result["notifications"].append(
             self.env._(
                 "%(done)s of %(total)s line(s) reconciled with their invoices; "

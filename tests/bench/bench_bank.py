@@ -437,6 +437,17 @@ def import_statement(env, entries, truth, oca=False):
     env.flush_all()
     elapsed = time.perf_counter() - started
     queries = env.cr.sql_log_count - queries
+    # past the limit of what is reconciled while the user waits, the
+    # background job reconciles the rest, batch by batch, as the cron would
+    later = later_queries = 0.0
+    matcher = env["crm.bank.matcher"]
+    line_model = env["account.bank.statement.line"]
+    started, before = time.perf_counter(), env.cr.sql_log_count
+    while not oca and line_model.search_count([("crm_reconcile_queued", "=", True)]):
+        matcher._cron_reconcile_queued()
+        env.flush_all()
+    later = time.perf_counter() - started
+    later_queries = env.cr.sql_log_count - before
     lines = env["account.bank.statement"].browse(result["statement_ids"]).line_ids
     lines = lines.sorted(lambda line: (line.sequence, line.id))
     right = wrong = 0
@@ -448,7 +459,7 @@ def import_statement(env, entries, truth, oca=False):
             right += 1
         else:
             wrong += 1
-    return elapsed, queries, right, wrong
+    return elapsed, queries, right, wrong, later, later_queries
 
 
 def bench_imports(registry, args):
@@ -470,7 +481,8 @@ def bench_imports(registry, args):
                 cr.rollback()
             print(
                 f"  {size:>6} lines, {'OCA' if oca else 'ours'}: "
-                f"{figures[oca][0]:.1f} s, {figures[oca][1]} queries",
+                f"{figures[oca][0]:.1f} s + {figures[oca][4]:.1f} s in the "
+                f"background, {figures[oca][1] + figures[oca][5]:.0f} queries",
                 flush=True,
             )
         rows.append((size, figures))
@@ -479,17 +491,19 @@ def bench_imports(registry, args):
         f"create, match, reconcile), against {args.invoices:,} open invoices"
     )
     print(
-        "| lines | ours s | ours queries/line | reconciled (wrong) "
-        "| OCA s | OCA queries/line | reconciled (wrong) | time ratio ours/OCA |"
+        "| lines | ours: import s (user waits) | ours: background s "
+        "| ours queries/line | ours reconciled (wrong) "
+        "| OCA s | OCA queries/line | OCA reconciled (wrong) | ratio ours/OCA |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size, figures in rows:
         ours = figures[False]
         oca = figures.get(True)
         cells = [
             f"{size:,}",
             f"{ours[0]:.1f}",
-            f"{ours[1] / size:.1f}",
+            f"{ours[4]:.1f}" if ours[4] > 0.05 else "-",
+            f"{(ours[1] + ours[5]) / size:.1f}",
             f"{ours[2]} ({ours[3]})",
         ]
         if oca:
@@ -497,16 +511,15 @@ def bench_imports(registry, args):
                 f"{oca[0]:.1f}",
                 f"{oca[1] / size:.1f}",
                 f"{oca[2]} ({oca[3]})",
-                f"{ours[0] / oca[0]:.2f}",
+                f"{(ours[0] + ours[4]) / oca[0]:.2f}",
             ]
         else:
-            cells += [
-                "-",
-                "-",
-                "-",
-                f"(OCA past {args.oca_import_max:,} lines: not run)",
-            ]
+            cells += ["-", "-", "-", f"(OCA not run past {args.oca_import_max:,})"]
         print("| " + " | ".join(cells) + " |")
+    print(
+        "ratio: ours (import and background) / OCA's import, which reconciles "
+        "with its own rule while the user waits"
+    )
 
 
 def main():
