@@ -5,8 +5,13 @@ answer is parsed into plain values or raises an :class:`AnafError` whose
 ``kind`` says what the caller may do:
 
 - ``auth``: the token is refused (401/403): nothing was done, fix the token;
-- ``rate_limit``: ANAF's call limits (429, or its "limita de apeluri"
-  message): nothing was done, try later;
+- ``rate_limit``: ANAF's per-minute call limit (429): nothing was done, try
+  in a minute;
+- ``daily_limit``: a daily limit of ANAF's ("S-au facut deja ... in cursul
+  zilei", "limita de apeluri"): nothing was done, that kind of call waits
+  for the next day;
+- ``not_found``: ANAF knows no upload with this index ("Nu exista factura cu
+  id_incarcare="): final, a person decides;
 - ``rejected``: ANAF refused the request itself (400, ``ExecutionStatus``
   1): nothing was done, the message says why;
 - ``server`` (5xx) and ``unreachable`` (timeout, connection): **unknown**:
@@ -71,12 +76,34 @@ class AnafError(Exception):
         """Whether an upload may have arrived although this call failed."""
         return self.kind in ("server", "unreachable")
 
+    @property
+    def pauses(self):
+        """Whether the company's calls must wait (token, call limits)."""
+        return self.kind in ("auth", "rate_limit", "daily_limit")
+
+
+def refusal(text, status=200):
+    """The :class:`AnafError` of an error ANAF words in its answer (XML
+    ``Errors``, JSON ``eroare``), by what it says."""
+    folded = _fold(text)
+    if "in cursul zilei" in folded or "limita" in folded or "prea multe" in folded:
+        return AnafError("daily_limit", text, status)
+    if "nu exista factura cu id_incarcare" in folded:
+        return AnafError("not_found", text, status)
+    return AnafError("rejected", text, status)
+
+
+def _fold(text):
+    """Lower case, without Romanian diacritics (ANAF writes both)."""
+    table = str.maketrans("ăâîșşțţ", "aaisstt")
+    return (text or "").lower().translate(table)
+
 
 @dataclass
 class Status:
     state: str  # accepted, rejected, processing, xml_errors
     download_id: str | None = None
-    errors: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # ANAF's words, its state's too
 
 
 @dataclass
@@ -90,6 +117,7 @@ class Answer:
     invoice_id: str | None  # cbc:ID of the invoice in the ZIP, if any
     signature: str | None
     certificate: str | None
+    upload_index: str | None = None  # Index_incarcare of an error answer
 
 
 @dataclass
@@ -151,20 +179,22 @@ class AnafClient:
         if status >= 500:
             raise AnafError("server", f"ANAF's service failed (HTTP {status})", status)
         if status == 400:
-            raise AnafError("rejected", _error_text(content) or "HTTP 400", status)
+            raise refusal(_error_text(content) or "HTTP 400", status)
         if status == 204:
             raise AnafError("rate_limit", "ANAF answered with no content", status)
         if status != 200:
             raise AnafError("answer", f"unexpected HTTP {status}", status)
         return response, content
 
-    def upload(self, xml, cif, credit_note=False, b2c=False):
-        """Upload an invoice; its upload index (``index_incarcare``)."""
+    def upload(self, xml, cif, credit_note=False, b2c=False, extern=False):
+        """Upload an invoice; its upload index (``index_incarcare``).
+
+        ``extern``: the buyer is not Romanian (ANAF's ``extern=DA``)."""
+        params = {"standard": "CN" if credit_note else "UBL", "cif": cif}
+        if extern:
+            params["extern"] = "DA"
         _response, content = self._call(
-            "POST",
-            "uploadb2c" if b2c else "upload",
-            params={"standard": "CN" if credit_note else "UBL", "cif": cif},
-            data=xml,
+            "POST", "uploadb2c" if b2c else "upload", params=params, data=xml
         )
         root = _xml(content)
         if root.get("ExecutionStatus") == "1":
@@ -172,7 +202,7 @@ class AnafClient:
                 element.get("errorMessage", "")
                 for element in root.iter(f"{{{NS_UPLOAD}}}Errors", "Errors")
             ]
-            raise AnafError("rejected", "\n".join(errors) or "upload refused", 200)
+            raise refusal("\n".join(errors) or "upload refused")
         index = root.get("index_incarcare")
         if not index or not index.isdigit():
             raise AnafError("answer", "no upload index in ANAF's answer", 200)
@@ -190,13 +220,12 @@ class AnafClient:
         ]
         stare = root.get("stare")
         if stare is None and errors:
-            text = "\n".join(errors)
-            if "limita" in text.lower():
-                raise AnafError("rate_limit", text, 200)
-            raise AnafError("rejected", text, 200)
+            raise refusal("\n".join(errors))
         state = STATUS_STATES.get((stare or "").strip())
         if state is None:
             raise AnafError("answer", f"unknown state {stare!r}", 200)
+        if state == "xml_errors" and not errors:
+            errors = [stare.strip()]  # ANAF's only explanation: its state
         return Status(state, root.get("id_descarcare"), errors)
 
     def download(self, download_id):
@@ -204,7 +233,7 @@ class AnafClient:
         response, content = self._call("GET", "descarcare", params={"id": download_id})
         if content[:2] != b"PK":
             # ANAF answers errors about the request as JSON or XML, not ZIP
-            raise AnafError("rejected", _error_text(content) or "not a ZIP", 200)
+            raise refusal(_error_text(content) or "not a ZIP")
         return parse_answer(content)
 
     def messages(self, cif, start_ms, end_ms):
@@ -231,9 +260,7 @@ class AnafClient:
                     or "nu există mesaje" in text.lower()
                 ):
                     return found
-                if "limita" in text.lower():
-                    raise AnafError("rate_limit", text, 200)
-                raise AnafError("rejected", text, 200)
+                raise refusal(text)
             for item in data.get("mesaje") or []:
                 found.append(
                     Message(
@@ -264,6 +291,7 @@ def parse_answer(content):
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise AnafError("answer", f"ANAF's answer is not a ZIP ({error})") from error
     errors, invoice_id, signature, certificate = [], None, None, None
+    upload_index = None
     for name, data in files.items():
         if not safe_xml.looks_like_xml(data):
             continue
@@ -279,12 +307,15 @@ def parse_answer(content):
             element.get("errorMessage", "")
             for element in root.iter(f"{{{NS_ERRORS}}}Error")
         ]
+        upload_index = upload_index or root.get("Index_incarcare")
         found = root.find(
             "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}ID"
         )
         if found is not None:
             invoice_id = found.text
-    return Answer(content, files, errors, invoice_id, signature, certificate)
+    return Answer(
+        content, files, errors, invoice_id, signature, certificate, upload_index
+    )
 
 
 def _xml(content):

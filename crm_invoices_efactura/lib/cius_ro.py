@@ -151,17 +151,16 @@ def item_texts(product_name, label):
     label = clean_text(label)
     name = clean_text(product_name)
     if name and len(name) <= ITEM_NAME_MAX:
+        # the product's name is the item's name: the label has the rest
         rest = "" if label == name else label
+        room = ITEM_DESCRIPTION_MAX + LINE_NOTE_MAX
     else:
         name, rest = _cut(label or name, ITEM_NAME_MAX)
+        room = ITEM_NAME_MAX + ITEM_DESCRIPTION_MAX + LINE_NOTE_MAX
     description, rest = _cut(rest, ITEM_DESCRIPTION_MAX)
     note, rest = _cut(rest, LINE_NOTE_MAX)
     if rest:
-        raise CiusRoError(
-            "line_text_too_long",
-            limit=ITEM_NAME_MAX + ITEM_DESCRIPTION_MAX + LINE_NOTE_MAX,
-            length=len(label),
-        )
+        raise CiusRoError("line_text_too_long", limit=room, length=len(label))
     return {"name": name, "description": description or None, "note": note or None}
 
 

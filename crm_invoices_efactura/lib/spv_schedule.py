@@ -1,7 +1,10 @@
 """When to ask ANAF again, and when an upload whose answer was lost may be
 made again: timing rules without a database."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+ROMANIA = ZoneInfo("Europe/Bucharest")
 
 #: Minutes to wait before the n-th status check of an upload (ANAF answers in
 #: minutes, sometimes hours; its call limits count per day).
@@ -11,10 +14,22 @@ STATUS_BACKOFF_MINUTES = (1, 2, 5, 10, 20, 30, 60, 120, 240, 360)
 #: answer): ANAF's message list is asked whether it arrived.
 RECOVER_AFTER = timedelta(minutes=10)
 
-#: ANAF lists an upload once it has processed it.  An upload not listed this
-#: long after it was made never arrived (or arrived broken): it may be made
-#: again.  Hours, against five working days to report an invoice.
-SETTLE_AFTER = timedelta(hours=6)
+#: ANAF lists an upload once it has processed it, usually in minutes, at the
+#: end of a month sometimes after a day or more.  An upload not listed this
+#: long after it was made, by a complete read of the list, never arrived: it
+#: may be made again.  Two days, against five working days to report.
+SETTLE_AFTER = timedelta(hours=48)
+
+#: ANAF's message list answers for the last 60 days only (and refuses an
+#: older start); a little margin for the clocks.
+LIST_DAYS = 60
+LIST_REACH = timedelta(days=LIST_DAYS) - timedelta(hours=1)
+
+#: How long a refused token pauses the exchange before it is tried again
+#: (the accountant is told once, when the pause starts).
+AUTH_PAUSE = timedelta(hours=1)
+#: ANAF's per-minute limit (HTTP 429).
+MINUTE_PAUSE = timedelta(minutes=1)
 
 #: Message kinds of ANAF's list that answer an upload of ours.
 UPLOAD_ANSWERS = ("FACTURA TRIMISA", "ERORI FACTURA")
@@ -28,8 +43,30 @@ def next_status_check(now, checks_done):
 
 def recovery_window(attempt_date, now):
     """The period of ANAF's message list to search for an upload started at
-    ``attempt_date``: from a little before it (clocks differ) to now."""
-    return attempt_date - timedelta(minutes=5), now
+    ``attempt_date``: from a little before it (clocks differ) to now, never
+    further back than ANAF lists."""
+    return max(attempt_date - timedelta(minutes=5), now - LIST_REACH), now
+
+
+def beyond_list(attempt_date, now):
+    """Whether an upload is older than ANAF's message list reaches: its
+    outcome can no longer be looked up."""
+    return attempt_date < now - LIST_REACH
+
+
+def pause_until(now, kind):
+    """Until when (naive UTC, as Odoo stores it) calls wait after an error
+    of ``kind``: a minute after a 429, ANAF's next day (midnight in
+    Bucharest) after a daily limit, an hour after a refused token."""
+    if kind == "rate_limit":
+        return now + MINUTE_PAUSE
+    if kind == "daily_limit":
+        local = now.replace(tzinfo=timezone.utc).astimezone(ROMANIA)
+        midnight = datetime.combine(
+            local.date() + timedelta(days=1), time(0, 1), tzinfo=ROMANIA
+        )
+        return midnight.astimezone(timezone.utc).replace(tzinfo=None)
+    return now + AUTH_PAUSE
 
 
 def may_upload_again(attempt_date, now, found):

@@ -2,8 +2,10 @@ from . import account_chart_template
 from . import account_move
 from . import account_move_send
 from . import account_tax
+from . import crm_efactura_answer
 from . import crm_efactura_digest
 from . import crm_efactura_exchange
+from . import crm_efactura_pause
 from . import crm_efactura_submission
 from . import crm_efactura_xml
 from . import crm_invoices_api

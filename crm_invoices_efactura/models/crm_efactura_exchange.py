@@ -136,7 +136,7 @@ class CrmEfacturaExchange(models.AbstractModel):
             if move.company_id.id in blocked:
                 continue
             outcome = self._upload(move)
-            if outcome in ("auth", "rate_limit"):
+            if outcome in ("auth", "rate_limit", "daily_limit", "paused"):
                 blocked.add(move.company_id.id)
             done += 1
         return done
@@ -159,6 +159,8 @@ class CrmEfacturaExchange(models.AbstractModel):
             move.crm_efactura_state = "error"
             self._commit()
             return "invalid"
+        if self.env["crm.efactura.pause"]._is_paused(move.company_id, "upload"):
+            return "paused"
         submission = self._claim(move, xml)
         if submission is None:
             return "busy"
@@ -168,11 +170,23 @@ class CrmEfacturaExchange(models.AbstractModel):
                 self._cif(move.company_id),
                 credit_note=move.move_type == "out_refund",
                 b2c=not move.commercial_partner_id.is_company,
+                extern=self._is_extern(move),
             )
         except anaf_client.AnafError as error:
             return self._upload_failed(submission, error)
         self._record_sent(submission, index)
         return "sent"
+
+    @api.model
+    def _download(self, company, client, download_id):
+        """ANAF's answer ``download_id``, downloaded once (kept)."""
+        return self.env["crm.efactura.answer"]._fetch(company, client, download_id)
+
+    @api.model
+    def _is_extern(self, move):
+        """Whether the buyer is outside Romania (ANAF's ``extern=DA``)."""
+        country = move.commercial_partner_id.country_id
+        return bool(country) and country.code != "RO"
 
     @api.model
     def _claim(self, move, xml):
@@ -246,8 +260,16 @@ class CrmEfacturaExchange(models.AbstractModel):
                     "ANAF refused the upload: %(error)s", error=error.message
                 )
             )
+        elif error.pauses:
+            # nothing was uploaded (token, call limit): the claim is undone
+            # and the company's uploads wait; no trace on the invoice
+            attachment = submission.xml_attachment_id
+            submission.unlink()
+            attachment.unlink()
+            move.write({"crm_efactura_state": "to_send"})
+            self.env["crm.efactura.pause"]._pause(move.company_id, "upload", error)
         else:
-            # nothing was uploaded (token, call limit, odd answer): try later
+            # nothing was uploaded (an odd answer): try later
             submission.write({"state": "failed", "message": error.message})
             move.write({"crm_efactura_state": "to_send"})
             move.message_post(
@@ -320,23 +342,37 @@ class CrmEfacturaExchange(models.AbstractModel):
             except UserError:
                 blocked.add(company.id)
                 continue
+            pauses = self.env["crm.efactura.pause"]
+            call = "status"
             try:
+                if pauses._is_paused(company, call):
+                    blocked.add(company.id)
+                    continue
                 status = client.status(submission.index)
                 answer = None
                 if status.state in ("accepted", "rejected") and status.download_id:
-                    answer = client.download(status.download_id)
+                    call = "download"
+                    if pauses._is_paused(company, call):
+                        blocked.add(company.id)
+                        continue
+                    answer = self._download(company, client, status.download_id)
             except anaf_client.AnafError as error:
-                submission.write(
-                    {
-                        "message": error.message,
-                        "next_check": spv_schedule.next_status_check(
-                            fields.Datetime.now(), submission.check_count + 1
-                        ),
-                        "check_count": submission.check_count + 1,
-                    }
-                )
-                if error.kind in ("auth", "rate_limit"):
+                if error.pauses:
+                    pauses._pause(company, call, error)
                     blocked.add(company.id)
+                elif error.kind == "not_found":
+                    # a dead index: ANAF has no such upload; a person decides
+                    self._record_answer(submission, "rejected", None, [error.message])
+                else:
+                    submission.write(
+                        {
+                            "message": error.message,
+                            "next_check": spv_schedule.next_status_check(
+                                fields.Datetime.now(), submission.check_count + 1
+                            ),
+                            "check_count": submission.check_count + 1,
+                        }
+                    )
                 self._commit()
                 continue
             if status.state == "processing":
@@ -437,9 +473,10 @@ class CrmEfacturaExchange(models.AbstractModel):
     def _recover(self):
         """Uploads cut off (``uploading`` for too long) or without an answer
         (``unknown``): ANAF's message list of the company says whether each
-        arrived; its index is adopted then.  One not listed after
-        :data:`spv_schedule.SETTLE_AFTER` never arrived: the invoice is
-        queued to be uploaded again."""
+        arrived; its index is adopted then.  An upload is declared lost (and
+        made again) only when a complete, successful read of the list and of
+        every answer in it, :data:`spv_schedule.SETTLE_AFTER` after it was
+        made, does not show it: any failed read means "wait"."""
         now = fields.Datetime.now()
         pending = self.env["crm.efactura.submission"].search(
             [
@@ -448,10 +485,13 @@ class CrmEfacturaExchange(models.AbstractModel):
             ],
             order="attempt_date, id",
         )
+        pauses = self.env["crm.efactura.pause"]
         for company in pending.company_id:
             mine = pending.filtered(
                 lambda sub, company=company: sub.company_id == company
             )
+            if pauses._is_paused(company, "list"):
+                continue
             try:
                 self._recover_company(company, mine, now)
             except UserError:
@@ -460,15 +500,24 @@ class CrmEfacturaExchange(models.AbstractModel):
                 _logger.info(
                     "e-Factura recovery for %s postponed: %s", company.name, error
                 )
-                continue
+                if error.pauses:
+                    pauses._pause(company, "list", error)
             self._commit()
 
     @api.model
     def _recover_company(self, company, submissions, now):
         client = self._client(company)
+        expired = submissions.filtered(
+            lambda sub: spv_schedule.beyond_list(sub.attempt_date, now)
+        )
+        self._expire(expired)
+        submissions -= expired
+        if not submissions:
+            return
         start, end = spv_schedule.recovery_window(
             min(submissions.mapped("attempt_date")), now
         )
+        # a failed read of the list raises: nothing is decided this run
         messages = [
             message
             for message in client.messages(
@@ -486,26 +535,33 @@ class CrmEfacturaExchange(models.AbstractModel):
             )
             .mapped("index")
         )
-        candidates = [
-            message for message in messages if message.upload_index not in known
-        ]
-        answers = {}
+        answers, complete = self._read_answers(
+            company, client, [m for m in messages if m.upload_index not in known]
+        )
+        by_invoice, rejected = {}, []
+        for message, answer in answers:
+            if answer.invoice_id:
+                by_invoice.setdefault(answer.invoice_id, []).append(message)
+            else:
+                rejected.append(message)  # an error ZIP names no invoice
+        unresolved = []
         for submission in submissions:
-            found = None
-            for message in candidates:
-                if message.id not in answers:
-                    try:
-                        answers[message.id] = client.download(message.id)
-                    except anaf_client.AnafError:
-                        answers[message.id] = None
-                answer = answers[message.id]
-                if answer and answer.invoice_id == submission.move_id.name:
-                    found = message
-                    break
+            found = by_invoice.get(submission.move_id.name)
             if found:
-                candidates.remove(found)
-                self._record_sent(submission, found.upload_index, adopted=True)
-            elif spv_schedule.may_upload_again(submission.attempt_date, now, False):
+                self._record_sent(submission, found.pop(0).upload_index, adopted=True)
+            else:
+                unresolved.append(submission)
+        if unresolved and rejected:
+            if len(unresolved) == 1 and len(rejected) == 1:
+                # by elimination: the one rejected upload nobody else has is
+                # the one lost upload (its status check records ANAF's errors)
+                self._record_sent(unresolved[0], rejected[0].upload_index, adopted=True)
+                return
+            complete = False  # which is whose cannot be told: wait
+        for submission in unresolved:
+            if complete and spv_schedule.may_upload_again(
+                submission.attempt_date, now, False
+            ):
                 submission.write({"state": "lost"})
                 submission.move_id.write({"crm_efactura_state": "to_send"})
                 submission.move_id.message_post(
@@ -517,6 +573,40 @@ class CrmEfacturaExchange(models.AbstractModel):
                 )
             elif submission.state == "uploading":
                 submission.write({"state": "unknown"})
+
+    @api.model
+    def _read_answers(self, company, client, messages):
+        """``([(message, answer)], complete)``: ANAF's answers of ``messages``
+        (kept ones are not downloaded again); ``complete`` is false when one
+        could not be read."""
+        answers, complete = [], True
+        for message in messages:
+            try:
+                answers.append((message, self._download(company, client, message.id)))
+            except anaf_client.AnafError as error:
+                complete = False
+                if error.pauses:
+                    self.env["crm.efactura.pause"]._pause(company, "download", error)
+                    break
+        return answers, complete
+
+    @api.model
+    def _expire(self, submissions):
+        """Uploads whose outcome ANAF's message list no longer reaches: a
+        person looks in the SPV and sends again if it is not there."""
+        for submission in submissions:
+            submission.write({"state": "expired"})
+            move = submission.move_id
+            move.write({"crm_efactura_state": "error"})
+            move.message_post(
+                body=self.env._(
+                    "The outcome of the e-Factura upload of %(date)s is unknown and "
+                    "ANAF's message list reaches back %(days)s days only. Look for "
+                    "the invoice in the SPV: if it is not there, send it again.",
+                    date=fields.Datetime.to_string(submission.attempt_date),
+                    days=spv_schedule.LIST_DAYS,
+                )
+            )
 
 
 def _epoch_ms(moment):

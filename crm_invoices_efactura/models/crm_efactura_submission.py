@@ -14,7 +14,9 @@ class CrmEfacturaSubmission(models.Model):
     submission per invoice, so two jobs, a retry or a double click can never
     upload the same invoice twice; an upload whose outcome is unknown
     (timeout, crash) stays live until ANAF's message list says whether it
-    arrived.  Rows are never deleted: they are the invoice's history.
+    arrived.  Rows of uploads that happened are never deleted: they are the
+    invoice's history (a claim undone because the token or a call limit
+    stopped the upload before it happened leaves nothing).
     """
 
     _name = "crm.efactura.submission"
@@ -36,13 +38,15 @@ class CrmEfacturaSubmission(models.Model):
             ("error", "Refused at upload"),
             ("failed", "Not uploaded"),
             ("lost", "Not received"),
+            ("expired", "Not found in time"),
         ],
         required=True,
         default="uploading",
         help="Uploading / Outcome unknown: an upload was started and ANAF's "
         "answer is not known yet (it is looked up in ANAF's message list "
         "before any new upload). Not uploaded: the upload did not happen "
-        "(token, call limit). Not received: ANAF never listed it.",
+        "(odd answer). Not received: ANAF never listed it. Not found in time: "
+        "ANAF's list no longer reaches back to it; look in the SPV.",
     )
     index = fields.Char(string="Upload Index", readonly=True, copy=False, index=True)
     download_id = fields.Char(string="Download Id", readonly=True, copy=False)

@@ -1,4 +1,5 @@
 from . import test_exchange
+from . import test_anaf_as_it_answers
 from . import test_watch
 from . import test_xml
 from . import test_credentials

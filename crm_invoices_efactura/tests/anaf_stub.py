@@ -4,7 +4,8 @@ It answers like ANAF (``upload``/``uploadb2c``, ``stareMesaj``,
 ``descarcare``, ``listaMesajePaginatieFactura``) and records every call, so
 that a test can count uploads.  What it answers can be planned per endpoint
 (an HTTP status, a delay after recording the call, an upload error, a
-processing state per upload).  It imports nothing of Odoo: the end-to-end
+processing state per upload, ANAF's daily limit answer ``{"limit": True}``
+worded as ANAF words it).  It imports nothing of Odoo: the end-to-end
 tests run it as a process (``python anaf_stub.py``) and steer it through
 ``/_stub/plan`` and ``/_stub/state``.
 """
@@ -121,6 +122,8 @@ class AnafStub:
             )
         if plan.get("status") and endpoint not in ("upload", "uploadb2c"):
             return self._send(request, plan["status"], b"", "text/plain")
+        if plan.get("limit"):
+            return self._send(request, 200, *self._daily_limit(endpoint, params))
         status, payload, kind = handler(endpoint, params, body, plan)
         if plan.get("delay"):
             time.sleep(plan["delay"])
@@ -162,6 +165,35 @@ class AnafStub:
             return self._send(request, 200, b"{}", "application/json")
         return self._send(request, 404, b"{}", "application/json")
 
+    @staticmethod
+    def _daily_limit(endpoint, params):
+        """ANAF's answer when a daily limit is reached, in each endpoint's
+        format (HTTP 200)."""
+        if endpoint == "stareMesaj":
+            text = (
+                "S-au facut deja 100 interogari de stare pentru mesajul cu "
+                f"id_incarcare={params.get('id_incarcare')} in cursul zilei"
+            )
+            payload = (
+                '<header xmlns="mfp:anaf:dgti:efactura:stareMesajFactura:v1">'
+                f'<Errors errorMessage="{text}"/></header>'
+            )
+            return payload.encode(), "application/xml"
+        if endpoint in ("upload", "uploadb2c"):
+            payload = (
+                '<header xmlns="mfp:anaf:dgti:spv:respUploadFisier:v1" '
+                'ExecutionStatus="1"><Errors errorMessage="S-au facut deja 1000 '
+                'incarcari de fisiere in cursul zilei"/></header>'
+            )
+            return payload.encode(), "application/xml"
+        what = (
+            f"10 descarcari la mesajul cu id_descarcare={params.get('id')}"
+            if endpoint == "descarcare"
+            else "1000 de interogari ale listei de mesaje"
+        )
+        payload = {"eroare": f"S-au facut deja {what} in cursul zilei", "titlu": ""}
+        return json.dumps(payload).encode(), "application/json"
+
     def _upload(self, endpoint, params, body, plan):
         if plan.get("status") in (401, 429) or plan.get("drop"):
             return plan["status"], b"", "text/plain"  # nothing recorded
@@ -182,6 +214,7 @@ class AnafStub:
                     "index": index,
                     "cif": params.get("cif"),
                     "standard": params.get("standard"),
+                    "extern": params.get("extern"),
                     "b2c": endpoint == "uploadb2c",
                     "invoice_id": invoice_id,
                     "xml": body,
@@ -209,8 +242,8 @@ class AnafStub:
         if upload is None:
             payload = (
                 '<header xmlns="mfp:anaf:dgti:efactura:stareMesajFactura:v1">'
-                f'<Errors errorMessage="Nu aveti dreptul de inteorgare pentru '
-                f'id_incarcare= {index}"/></header>'
+                f'<Errors errorMessage="Nu exista factura cu id_incarcare= '
+                f'{index}"/></header>'
             )
             return 200, payload.encode(), "application/xml"
         state = self._state_of(index)

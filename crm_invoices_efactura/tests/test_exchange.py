@@ -99,11 +99,19 @@ class TestEfacturaExchange(EfacturaStubCommon):
         self.stub.plan["upload"] = [{"status": 401}]
         self.exchange._upload_due()
         self.assertEqual(bad_token.crm_efactura_state, "to_send")
-        self.assertEqual(bad_token.crm_efactura_submission_ids.state, "failed")
+        # nothing was uploaded: no submission, no XML, no chatter message
+        self.assertFalse(bad_token.crm_efactura_submission_ids)
+        self.exchange._upload_due()  # the exchange waits: no call
+        self.assertEqual(self.stub.count("upload"), 2)
+        later = fields.Datetime.now() + timedelta(hours=1, minutes=1)
         self.stub.plan["upload"] = [{"status": 429}]
-        self.exchange._upload_due()
-        self.assertEqual(bad_token.crm_efactura_state, "to_send")
-        self.exchange._upload_due()
+        with freeze_time(later):
+            self.exchange._upload_due()
+            self.assertEqual(bad_token.crm_efactura_state, "to_send")
+            self.exchange._upload_due()  # within the minute: waits
+        self.assertEqual(self.stub.count("upload"), 3)
+        with freeze_time(later + timedelta(minutes=2)):
+            self.exchange._upload_due()
         self.assertEqual(bad_token.crm_efactura_state, "sent")
         self.assertEqual(self.stub.uploaded_ids(), [bad_token.name])
 
@@ -165,6 +173,9 @@ class TestEfacturaExchange(EfacturaStubCommon):
         self.assertEqual(submission.state, "unknown")  # not listed yet: wait
         self.assertEqual(self.stub.uploads, [])
         with freeze_time(fields.Datetime.now() + timedelta(hours=7)):
+            self.exchange._recover()
+        self.assertEqual(submission.state, "unknown")  # ANAF may be slow: wait
+        with freeze_time(fields.Datetime.now() + timedelta(hours=49)):
             self.exchange._recover()
             self.assertEqual(submission.state, "lost")
             self.assertEqual(move.crm_efactura_state, "to_send")

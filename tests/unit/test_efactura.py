@@ -112,6 +112,17 @@ def test_item_texts_prefer_the_product_name():
     assert cius_ro.clean_text("a\tb\n\x00c  d") == "a b c d"
 
 
+def test_the_room_left_counts_the_name_the_product_took():
+    """The product's name fills the item's name: the label has the
+    description and the note, 500 characters, and the message says so."""
+    with pytest.raises(cius_ro.CiusRoError) as caught:
+        cius_ro.item_texts("Consultanta", "y" * 599)
+    assert caught.value.values == {"limit": 500, "length": 599}
+    with pytest.raises(cius_ro.CiusRoError) as caught:
+        cius_ro.item_texts("", "y" * 601)
+    assert caught.value.values["limit"] == 600
+
+
 # ---------------------------------------------------------------- addresses
 
 
@@ -255,8 +266,9 @@ def test_status_backoff_and_settle_time():
     assert delays[0] == timedelta(minutes=1)
     assert delays[-1] == timedelta(hours=6)
     assert not spv_schedule.may_upload_again(now - timedelta(hours=1), now, False)
-    assert spv_schedule.may_upload_again(now - timedelta(hours=7), now, False)
-    assert not spv_schedule.may_upload_again(now - timedelta(hours=7), now, True)
+    assert not spv_schedule.may_upload_again(now - timedelta(hours=7), now, False)
+    assert spv_schedule.may_upload_again(now - timedelta(hours=49), now, False)
+    assert not spv_schedule.may_upload_again(now - timedelta(hours=49), now, True)
     assert spv_schedule.answers_upload("FACTURA TRIMISA")
     assert spv_schedule.answers_upload("ERORI FACTURA")
     assert not spv_schedule.answers_upload("FACTURA PRIMITA")
@@ -400,10 +412,59 @@ def test_rejected_and_xml_errors(stub):
     answer = client.download(status.download_id)
     assert any("BR-RO-065" in error for error in answer.errors)
     stub.states[index] = ["XML cu erori nepreluat de sistem"]
-    assert client.status(index).state == "xml_errors"
+    status = client.status(index)
+    assert status.state == "xml_errors"
+    assert status.errors == ["XML cu erori nepreluat de sistem"]  # ANAF's reason
     with pytest.raises(anaf_client.AnafError) as caught:
         client.status("999")
-    assert caught.value.kind == "rejected"
+    assert caught.value.kind == "not_found"  # a dead index: final
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client, index: client.status(index),
+        lambda client, index: client.download(str(int(index) + 1000000000)),
+        lambda client, index: client.messages("18547290", 0, 1),
+        lambda client, index: client.upload(invoice_xml("INV/9"), "18547290"),
+    ],
+)
+def test_daily_limits_as_anaf_words_them(stub, call):
+    client = client_of(stub)
+    index = client.upload(invoice_xml("INV/8"), "18547290")
+    for endpoint in ("stareMesaj", "descarcare", "listaMesajePaginatieFactura"):
+        stub.plan[endpoint] = [{"limit": True}]
+    stub.plan["upload"] = [{"limit": True}]
+    with pytest.raises(anaf_client.AnafError) as caught:
+        call(client, index)
+    assert caught.value.kind == "daily_limit" and caught.value.pauses
+    assert "in cursul zilei" in caught.value.message
+
+
+def test_buyers_outside_romania_are_uploaded_extern(stub):
+    client = client_of(stub)
+    client.upload(invoice_xml("INV/10"), "18547290", extern=True)
+    client.upload(invoice_xml("INV/11"), "18547290")
+    assert [upload["extern"] for upload in stub.uploads] == ["DA", None]
+
+
+def test_pauses_last_until_the_limit_resets():
+    now = datetime(2026, 11, 25, 21, 30)  # 23:30 in Bucharest (UTC+2)
+    assert spv_schedule.pause_until(now, "rate_limit") == now + timedelta(minutes=1)
+    assert spv_schedule.pause_until(now, "daily_limit") == datetime(2026, 11, 25, 22, 1)
+    summer = datetime(2026, 7, 1, 8)  # UTC+3
+    assert spv_schedule.pause_until(summer, "daily_limit") == datetime(
+        2026, 7, 1, 21, 1
+    )
+    assert spv_schedule.pause_until(now, "auth") == now + timedelta(hours=1)
+
+
+def test_the_message_list_is_never_asked_past_60_days():
+    now = datetime(2026, 11, 25, 12)
+    start, end = spv_schedule.recovery_window(now - timedelta(days=90), now)
+    assert end == now and now - start < timedelta(days=60)
+    assert spv_schedule.beyond_list(now - timedelta(days=61), now)
+    assert not spv_schedule.beyond_list(now - timedelta(days=3), now)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,191 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import EfacturaStubCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAnafAsItAnswers(EfacturaStubCommon):
+    """ANAF slow, limited, losing answers, refusing tokens: every invoice
+    reaches it once, and every refusal is explained in ANAF's words."""
+
+    def queued(self, **values):
+        move = self.ro_invoice(**values)
+        move._crm_efactura_queue()
+        return move
+
+    def lost_answer(self, state="ok"):
+        """An invoice ANAF received, whose upload answer was lost."""
+        move = self.queued()
+        self.stub.plan["upload"] = [{"status": 500}]  # recorded, answer lost
+        self.exchange._upload_due()
+        self.stub.states[self.stub.uploads[-1]["index"]] = [state]
+        self.assertEqual(move.crm_efactura_submission_ids.state, "unknown")
+        return move
+
+    def later(self, **delta):
+        return freeze_time(fields.Datetime.now() + timedelta(**delta))
+
+    def told(self, subject):
+        return self.env["mail.message"].search_count([("subject", "like", subject)])
+
+    def test_a_failed_read_of_the_list_means_wait_never_upload_again(self):
+        move = self.lost_answer()
+        submission = move.crm_efactura_submission_ids
+        for plan in (
+            {"listaMesajePaginatieFactura": [{"status": 503}]},
+            {"listaMesajePaginatieFactura": [{"limit": True}]},
+            {"descarcare": [{"status": 500}]},
+            {"descarcare": [{"limit": True}]},
+        ):
+            self.stub.plan.update(plan)
+            with self.later(days=3):
+                self.exchange._recover()
+                self.exchange._upload_due()
+            self.assertEqual(submission.state, "unknown", plan)
+            self.assertEqual(len(self.stub.uploads), 1, plan)
+            self.env["crm.efactura.pause"].sudo().search([]).unlink()
+        with self.later(days=3):
+            self.exchange._recover()
+        self.assertEqual(submission.state, "sent")
+        self.assertEqual(move.crm_efactura_index, self.stub.uploads[0]["index"])
+        self.assertEqual(len(self.stub.uploads), 1)
+
+    def test_anaf_listing_an_upload_late_is_waited_for(self):
+        move = self.lost_answer(state="in prelucrare")  # not listed yet
+        with self.later(hours=20):
+            self.exchange._recover()
+            self.exchange._upload_due()
+        self.assertEqual(len(self.stub.uploads), 1)
+        self.stub.states[self.stub.uploads[0]["index"]] = ["ok"]
+        with self.later(hours=30):
+            self.exchange._recover()
+        self.assertEqual(move.crm_efactura_submission_ids.state, "sent")
+        self.assertEqual(len(self.stub.uploads), 1)
+
+    def test_a_lost_upload_anaf_rejected_is_found_and_explained(self):
+        """ANAF's error ZIP names no invoice: the one rejected upload nobody
+        else has is the lost one."""
+        move = self.lost_answer(state="nok")
+        with self.later(minutes=15):
+            self.exchange._recover()
+        submission = move.crm_efactura_submission_ids
+        self.assertEqual(submission.index, self.stub.uploads[0]["index"])
+        self.exchange._poll(submission, force=True)
+        self.assertEqual(move.crm_efactura_state, "rejected")
+        self.assertIn("BR-RO-065", submission.message)
+        self.assertEqual(len(self.stub.uploads), 1)
+
+    def test_anafs_state_text_is_the_reason(self):
+        move = self.queued()
+        self.exchange._upload_due()
+        self.stub.states[self.stub.uploads[0]["index"]] = [
+            "XML cu erori nepreluat de sistem"
+        ]
+        self.exchange._poll(move.crm_efactura_submission_ids, force=True)
+        self.assertEqual(move.crm_efactura_state, "rejected")
+        last = move.message_ids[:1].body
+        self.assertIn("XML cu erori nepreluat de sistem", last)
+        self.assertNotIn("no reason given", last)
+
+    def test_a_daily_limit_pauses_that_call_and_is_said_once(self):
+        first, second = self.queued(), self.queued()
+        self.exchange._upload_due()
+        submissions = (first | second).crm_efactura_submission_ids
+        self.stub.plan["stareMesaj"] = [{"limit": True}]
+        messages = len(first.message_ids) + len(second.message_ids)
+        self.exchange._poll(submissions, force=True)
+        self.exchange._poll(submissions, force=True)
+        self.assertEqual(self.stub.count("stareMesaj"), 1, "then it waits")
+        self.assertEqual(self.told("ANAF calls wait"), 1)
+        self.assertEqual(len(first.message_ids) + len(second.message_ids), messages)
+        self.assertEqual(set(submissions.mapped("state")), {"sent"})
+        # uploads are another kind of call: they go on
+        third = self.queued()
+        self.exchange._upload_due()
+        self.assertEqual(third.crm_efactura_state, "sent")
+        with self.later(days=1):
+            self.exchange._poll(submissions, force=True)
+        self.assertEqual(set(submissions.mapped("state")), {"accepted"})
+        self.assertEqual(self.told("ANAF calls wait"), 1)
+
+    def test_a_refused_token_pauses_the_exchange_without_clutter(self):
+        moves = self.queued() | self.queued()
+        self.company.l10n_ro_edi_access_token = "expired-token"
+        attachments = self.env["ir.attachment"].search_count([])
+        for _run in range(3):
+            self.exchange._cron_exchange()
+        self.assertEqual(self.stub.count("upload"), 1)
+        self.assertFalse(moves.crm_efactura_submission_ids)
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        self.assertEqual(set(moves.mapped("crm_efactura_state")), {"to_send"})
+        self.assertEqual(self.told("ANAF calls wait"), 1)
+        self.company.l10n_ro_edi_access_token = "good-token"
+        with self.later(hours=2):
+            self.exchange._cron_exchange()
+        self.assertEqual(set(moves.mapped("crm_efactura_state")), {"sent"})
+        self.assertEqual(sorted(self.stub.uploaded_ids()), sorted(moves.mapped("name")))
+
+    def test_a_dead_index_ends_in_a_state_a_person_acts_on(self):
+        move = self.queued()
+        self.exchange._upload_due()
+        submission = move.crm_efactura_submission_ids
+        submission.sudo().index = "4999999999"  # ANAF knows no such upload
+        self.exchange._poll(submission, force=True)
+        self.assertEqual(submission.state, "rejected")
+        self.assertIn("Nu exista factura", submission.message)
+        self.assertEqual(move.crm_efactura_state, "rejected")
+        checks = self.stub.count("stareMesaj")
+        with self.later(hours=1):
+            self.exchange._poll(None)
+        self.assertEqual(self.stub.count("stareMesaj"), checks, "polled no more")
+
+    def test_an_unknown_older_than_the_list_reaches_goes_to_a_person(self):
+        move = self.queued()
+        self.stub.plan["upload"] = [{"status": 502, "drop": True}]
+        self.exchange._upload_due()
+        with self.later(days=61):
+            self.exchange._recover()
+            self.exchange._upload_due()
+        submission = move.crm_efactura_submission_ids
+        self.assertEqual(submission.state, "expired")
+        self.assertEqual(move.crm_efactura_state, "error")
+        self.assertIn("SPV", move.message_ids[:1].body)
+        self.assertEqual(self.stub.uploads, [], "never uploaded again by itself")
+        for _name, params in self.stub.calls:
+            self.assertNotIn("startTime", params)
+
+    def test_each_answer_is_downloaded_once(self):
+        """Another program's upload of the company is in the list: its
+        answer is read once, not at every run."""
+        client = self.exchange._client(self.company)
+        client.upload(self.ro_invoice()._crm_efactura_check()[0], "18547290")
+        self.lost_answer(state="in prelucrare")
+        for hours in (1, 2, 3, 4):
+            with self.later(hours=hours):
+                self.exchange._recover()
+        self.assertEqual(self.stub.count("descarcare"), 1)
+
+    def test_buyers_outside_romania_are_uploaded_extern(self):
+        moldovan = self.make_partner(
+            name="Client Chisinau SRL",
+            country_id=self.env.ref("base.md").id,
+            state_id=False,
+            city="Chisinau",
+            zip="2001",
+            vat=False,
+        )
+        abroad = self.queued(partner=moldovan)
+        self.queued()
+        self.exchange._upload_due()
+        self.assertEqual(
+            abroad.crm_efactura_state, "sent", abroad.crm_efactura_findings_html
+        )
+        self.assertEqual(
+            sorted(str(upload["extern"]) for upload in self.stub.uploads),
+            ["DA", "None"],
+        )
