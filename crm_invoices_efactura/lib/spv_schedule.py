@@ -31,6 +31,14 @@ AUTH_PAUSE = timedelta(hours=1)
 #: ANAF's per-minute limit (HTTP 429).
 MINUTE_PAUSE = timedelta(minutes=1)
 
+#: The SPV access token is refreshed (with the refresh token) this many days
+#: before it expires...
+REFRESH_BEFORE_DAYS = 7
+#: ...and the accountant is told this many days ahead that the authorization
+#: itself (the refresh token, got with the company's certificate) must be
+#: renewed by hand.
+RENEW_WARNING_DAYS = 30
+
 #: Message kinds of ANAF's list that answer an upload of ours.
 UPLOAD_ANSWERS = ("FACTURA TRIMISA", "ERORI FACTURA")
 
@@ -79,3 +87,24 @@ def answers_upload(kind):
     """Whether a message of ANAF's list is the answer to an upload."""
     kind = (kind or "").upper()
     return any(kind.startswith(answer) for answer in UPLOAD_ANSWERS)
+
+
+def needs_refresh(today, access_expiry):
+    """Whether the access token expiring on ``access_expiry`` (a date, or
+    ``None`` when unknown) is refreshed now."""
+    return bool(access_expiry) and (access_expiry - today).days <= REFRESH_BEFORE_DAYS
+
+
+def expired(today, expiry):
+    """Whether a token that expires on ``expiry`` (a date) has expired."""
+    return bool(expiry) and expiry < today
+
+
+def renewal_due(today, refresh_expiry):
+    """The days left to renew the SPV authorization by hand, when the
+    accountant should be told (within :data:`RENEW_WARNING_DAYS`), else
+    ``None``."""
+    if not refresh_expiry:
+        return None
+    left = (refresh_expiry - today).days
+    return left if left <= RENEW_WARNING_DAYS else None

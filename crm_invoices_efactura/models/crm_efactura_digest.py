@@ -1,10 +1,12 @@
 from odoo import api, fields, models
 
+from ..lib import spv_schedule
+
 
 class CrmEfacturaDigest(models.AbstractModel):
     """The daily e-Factura digest to each company's accountant: what is
-    late, due today, rejected or in error (nothing is sent when all is
-    well)."""
+    late, due today, rejected or in error, and the SPV authorization to renew
+    by hand within a month (nothing is sent when all is well)."""
 
     _name = "crm.efactura.digest"
     _description = "e-Factura Daily Digest"
@@ -26,6 +28,14 @@ class CrmEfacturaDigest(models.AbstractModel):
         ]
 
     @api.model
+    def _renewal(self, company, today):
+        """``(expiry date, days left)`` when the company's SPV authorization
+        must be renewed by hand soon (or has expired), else ``None``."""
+        expiry = company.sudo().l10n_ro_edi_refresh_expiry_date
+        left = spv_schedule.renewal_due(today, expiry)
+        return (expiry, left) if left is not None else None
+
+    @api.model
     def _cron_send_digest(self):
         template = self.env.ref("crm_invoices_efactura.mail_template_efactura_digest")
         companies = (
@@ -37,10 +47,13 @@ class CrmEfacturaDigest(models.AbstractModel):
         for company in companies:
             today = fields.Date.context_today(company.crm_efactura_accountant_id)
             sections = dict(self._sections(company, today))
-            if not any(sections.values()):
+            renewal = self._renewal(company, today)
+            if not any(sections.values()) and not renewal:
                 continue
             template.with_context(
-                crm_efactura_digest=sections, crm_efactura_today=today
+                crm_efactura_digest=sections,
+                crm_efactura_today=today,
+                crm_efactura_renewal=renewal,
             ).send_mail(
                 company.id,
                 email_values={

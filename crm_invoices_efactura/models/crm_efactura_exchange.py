@@ -2,16 +2,21 @@ import logging
 import threading
 from datetime import timezone
 
+import requests
 from psycopg2 import OperationalError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 from ..lib import anaf_client, spv_schedule
 
 _logger = logging.getLogger(__name__)
+
+#: What refreshing the SPV token may raise (l10n_ro_edi's method: ANAF's
+#: refusal, the network, an answer that is not a token).
+REFRESH_ERRORS = (UserError, ValidationError, requests.RequestException, ValueError)
 
 #: Per run, to stay well within ANAF's daily call limits; the next run
 #: (every few minutes) goes on where this one stopped.
@@ -53,6 +58,7 @@ class CrmEfacturaExchange(models.AbstractModel):
         ``crm_invoices_efactura.anaf_url`` parameter (a local stand-in); the
         timeout in seconds is ``crm_invoices_efactura.anaf_timeout``."""
         company = company.sudo()  # the credentials are administrators' only
+        self._refresh_token(company)
         if not company.l10n_ro_edi_access_token:
             raise UserError(
                 self.env._(
@@ -74,6 +80,49 @@ class CrmEfacturaExchange(models.AbstractModel):
         return anaf_client.AnafClient(
             url, company.l10n_ro_edi_access_token, timeout=timeout
         )
+
+    @api.model
+    def _refresh_token(self, company):
+        """The SPV authorization lives on by itself: an access token close
+        to its expiry is refreshed with ``l10n_ro_edi``'s refresh token (its
+        own method, ANAF's OAuth service); one that has expired and cannot be
+        refreshed stops the exchange with a :class:`UserError` that says
+        what to do (the caller pauses the company and says so once)."""
+        today = fields.Date.context_today(self)
+        expiry = company.l10n_ro_edi_access_expiry_date
+        if not spv_schedule.needs_refresh(today, expiry):
+            return
+        if (
+            company.l10n_ro_edi_refresh_token
+            and company.l10n_ro_edi_client_id
+            and company.l10n_ro_edi_client_secret
+            and not spv_schedule.expired(today, company.l10n_ro_edi_refresh_expiry_date)
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    company._l10n_ro_edi_refresh_access_token(requests.Session())
+                return
+            except (
+                UserError,
+                ValidationError,
+                requests.RequestException,
+                ValueError,
+            ) as error:
+                _logger.warning(
+                    "e-Factura: refreshing the SPV token of %s failed: %s",
+                    company.name,
+                    error,
+                )
+        if spv_schedule.expired(today, expiry):
+            raise UserError(
+                self.env._(
+                    "The SPV authorization of %(company)s expired on %(date)s and "
+                    "could not be refreshed: generate a new token in the e-Factura "
+                    "settings (with the company's certificate).",
+                    company=company.name,
+                    date=expiry,
+                )
+            )
 
     @api.model
     def _cif(self, company):
@@ -136,7 +185,7 @@ class CrmEfacturaExchange(models.AbstractModel):
             if move.company_id.id in blocked:
                 continue
             outcome = self._upload(move)
-            if outcome in ("auth", "rate_limit", "daily_limit", "paused"):
+            if outcome in ("auth", "rate_limit", "daily_limit", "paused", "blocked"):
                 blocked.add(move.company_id.id)
             done += 1
         return done
@@ -146,21 +195,34 @@ class CrmEfacturaExchange(models.AbstractModel):
         """Check, claim, upload and record one invoice.
 
         :return: ``"sent"``, ``"invalid"``, ``"busy"`` (another upload is
-            live), ``"unknown"`` or the kind of the :class:`AnafError`
+            live), ``"unknown"``, ``"paused"`` (the company's uploads wait),
+            ``"blocked"`` (the check cannot run), ``"auth"`` (no usable
+            token) or the kind of the :class:`AnafError`
         """
+        if self.env["crm.efactura.pause"]._is_paused(move.company_id, "upload"):
+            return "paused"
         try:
             client = self._client(move.company_id)
-            xml, findings = move._crm_efactura_check()
         except UserError as error:
-            move.message_post(body=str(error))
+            # no token, or an authorization that expired: the company waits,
+            # its accountants are told once; nothing on the invoice
+            self.env["crm.efactura.pause"]._pause(
+                move.company_id, "all", anaf_client.AnafError("auth", str(error))
+            )
             self._commit()
             return "auth"
+        try:
+            xml, findings = move._crm_efactura_check()
+        except UserError as error:
+            # the check cannot run (ANAF's validation files missing): the
+            # company's uploads wait for this run
+            move.message_post(body=str(error))
+            self._commit()
+            return "blocked"
         if move._crm_efactura_has_errors(findings):
             move.crm_efactura_state = "error"
             self._commit()
             return "invalid"
-        if self.env["crm.efactura.pause"]._is_paused(move.company_id, "upload"):
-            return "paused"
         submission = self._claim(move, xml)
         if submission is None:
             return "busy"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..lib import spv_schedule
@@ -33,6 +35,7 @@ class CrmEfacturaPause(models.Model):
     )
     until = fields.Datetime(required=True, readonly=True)
     reason = fields.Text(string="ANAF's Answer", readonly=True)
+    told_on = fields.Datetime(string="Accountants Told On", readonly=True)
 
     _sql_constraints = [
         (
@@ -61,7 +64,8 @@ class CrmEfacturaPause(models.Model):
     def _pause(self, company, call, error):
         """Make ``call`` (``"all"`` for a refused token) wait for ``company``
         after the :class:`AnafError` ``error``; tell the accountants when the
-        pause starts (not when a running one is extended)."""
+        pause starts -- once a day at most while the same answer lasts (a
+        refused token is tried again every hour)."""
         now = fields.Datetime.now()
         if error.kind == "auth":
             call = "all"
@@ -70,23 +74,23 @@ class CrmEfacturaPause(models.Model):
         existing = pauses.search(
             [("company_id", "=", company.id), ("call", "=", call)], limit=1
         )
-        started = not existing or existing.until <= now
+        tell = (
+            not existing
+            or existing.reason != error.message
+            or not existing.told_on
+            or existing.told_on <= now - timedelta(days=1)
+        ) and not (existing and existing.until > now)
+        values = {"until": until, "reason": error.message}
+        if tell:
+            values["told_on"] = now
         if existing:
-            existing.write(
-                {"until": max(existing.until, until), "reason": error.message}
-            )
+            values["until"] = max(existing.until, until)
+            existing.write(values)
         else:
-            pauses.create(
-                {
-                    "company_id": company.id,
-                    "call": call,
-                    "until": until,
-                    "reason": error.message,
-                }
-            )
-        if started:
+            pauses.create({"company_id": company.id, "call": call, **values})
+        if tell:
             self._tell_accountants(company, call, until, error.message)
-        return started
+        return tell
 
     @api.model
     def _tell_accountants(self, company, call, until, reason):

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -189,3 +190,67 @@ class TestAnafAsItAnswers(EfacturaStubCommon):
             sorted(str(upload["extern"]) for upload in self.stub.uploads),
             ["DA", "None"],
         )
+
+    def test_the_access_token_is_refreshed_before_it_expires(self):
+        company = self.company
+        today = fields.Date.context_today(company)
+        company.write(
+            {
+                "l10n_ro_edi_access_token": "old-token",
+                "l10n_ro_edi_access_expiry_date": today + timedelta(days=3),
+                "l10n_ro_edi_refresh_token": "refresh-me",
+                "l10n_ro_edi_client_id": "client",
+                "l10n_ro_edi_client_secret": "secret",
+                "l10n_ro_edi_refresh_expiry_date": today + timedelta(days=300),
+            }
+        )
+        calls = []
+
+        def refresh(record, session):
+            calls.append(session)
+            record.write(
+                {
+                    "l10n_ro_edi_access_token": "good-token",
+                    "l10n_ro_edi_access_expiry_date": today + timedelta(days=90),
+                }
+            )
+
+        move = self.queued()
+        with patch.object(type(company), "_l10n_ro_edi_refresh_access_token", refresh):
+            self.exchange._upload_due()
+            self.exchange._upload_due()
+        self.assertEqual(len(calls), 1, "refreshed once, then valid for 90 days")
+        self.assertEqual(move.crm_efactura_state, "sent")
+        self.assertEqual(company.l10n_ro_edi_access_token, "good-token")
+
+    def test_an_expired_authorization_pauses_and_says_what_to_do(self):
+        today = fields.Date.context_today(self.company)
+        self.company.write(
+            {
+                "l10n_ro_edi_access_expiry_date": today - timedelta(days=1),
+                "l10n_ro_edi_refresh_token": False,
+            }
+        )
+        moves = self.queued() | self.queued()
+        messages = len(moves.message_ids)
+        for _run in range(3):
+            self.exchange._cron_exchange()
+        self.assertEqual(self.stub.calls, [])
+        self.assertFalse(moves.crm_efactura_submission_ids)
+        self.assertEqual(len(moves.message_ids), messages)
+        told = self.env["mail.message"].search([("subject", "like", "ANAF calls wait")])
+        self.assertEqual(len(told), 1)
+        self.assertIn("expired on", told.body)
+
+    def test_the_digest_says_when_the_authorization_must_be_renewed(self):
+        accountant = self.make_ar_user("contabil_spv")
+        self.company.crm_efactura_accountant_id = accountant
+        digest = self.env["crm.efactura.digest"]
+        today = fields.Date.context_today(accountant)
+        self.company.l10n_ro_edi_refresh_expiry_date = today + timedelta(days=200)
+        self.assertEqual(digest._cron_send_digest(), 0, "all is well: no email")
+        self.company.l10n_ro_edi_refresh_expiry_date = today + timedelta(days=20)
+        self.assertEqual(digest._cron_send_digest(), 1)
+        mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+        self.assertIn("ANAF authorization", mail.body_html)
+        self.assertIn("in 20 day(s)", mail.body_html)

@@ -525,3 +525,17 @@ def test_answers_that_are_not_what_anaf_documents(stub):
     assert caught.value.kind == "answer"
     assert anaf_client._error_text(b'{"message": "mesaj"}') == "mesaj"
     assert anaf_client._error_text(b'<r><e errorMessage="eroare"/></r>') == "eroare"
+
+
+def test_the_authorization_lives_on_and_is_renewed_in_time():
+    today = date(2026, 11, 25)
+    assert not spv_schedule.needs_refresh(today, None)
+    assert not spv_schedule.needs_refresh(today, today + timedelta(days=30))
+    assert spv_schedule.needs_refresh(today, today + timedelta(days=7))
+    assert spv_schedule.needs_refresh(today, today - timedelta(days=1))
+    assert spv_schedule.expired(today, today - timedelta(days=1))
+    assert not spv_schedule.expired(today, today)
+    assert spv_schedule.renewal_due(today, today + timedelta(days=31)) is None
+    assert spv_schedule.renewal_due(today, today + timedelta(days=30)) == 30
+    assert spv_schedule.renewal_due(today, today - timedelta(days=2)) == -2
+    assert spv_schedule.renewal_due(today, None) is None
