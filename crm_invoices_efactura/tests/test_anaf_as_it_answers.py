@@ -1,3 +1,4 @@
+import random
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -254,3 +255,46 @@ class TestAnafAsItAnswers(EfacturaStubCommon):
         mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
         self.assertIn("ANAF authorization", mail.body_html)
         self.assertIn("in 20 day(s)", mail.body_html)
+
+    def test_every_invoice_reaches_anaf_once_whatever_anaf_does(self):
+        """Days of runs against an ANAF that loses answers, fails, limits
+        and is slow, chosen at random (a fixed seed): each invoice is
+        uploaded exactly once and ends accepted."""
+        rng = random.Random(20261204)
+        moves = self.env["account.move"]
+        troubles = [
+            {"upload": [{"status": 500}]},  # arrived, answer lost
+            {"upload": [{"status": 502, "drop": True}]},  # never arrived
+            {"upload": [{"status": 429}]},
+            {"upload": [{"limit": True}]},
+            {"listaMesajePaginatieFactura": [{"status": 503}]},
+            {"listaMesajePaginatieFactura": [{"limit": True}]},
+            {"descarcare": [{"status": 500}]},
+            {"descarcare": [{"limit": True}]},
+            {"stareMesaj": [{"status": 500}]},
+            {"stareMesaj": [{"limit": True}]},
+        ]
+        start = fields.Datetime.now()
+        for run in range(60):
+            if run < 12:  # two invoices a run, as a day's work comes
+                moves |= self.queued() | self.queued()
+            for trouble in rng.sample(troubles, 2):
+                for endpoint, plan in trouble.items():
+                    self.stub.plan[endpoint].extend(plan)
+            for index in list(self.stub.states):
+                if rng.random() < 0.3:
+                    self.stub.states[index] = ["in prelucrare", "ok"]
+            with freeze_time(start + timedelta(hours=2 * run)):
+                self.exchange._cron_exchange()
+        self.stub.plan.clear()
+        for day in range(6, 10):
+            with freeze_time(start + timedelta(days=day)):
+                self.exchange._cron_exchange()
+                self.exchange._poll(None, force=True)
+        self.assertEqual(sorted(self.stub.uploaded_ids()), sorted(moves.mapped("name")))
+        self.assertEqual(set(moves.mapped("crm_efactura_state")), {"accepted"})
+        # ANAF did make trouble: calls were refused, answers lost and found
+        self.assertGreater(self.stub.count("upload"), len(moves))
+        submissions = moves.crm_efactura_submission_ids
+        self.assertTrue(any(submissions.mapped("adopted")), "a lost answer found")
+        self.assertIn("lost", submissions.mapped("state"), "one never arrived")
