@@ -38,7 +38,10 @@ class CrmBankMatcher(models.AbstractModel):
     def _iban_partners(self, companies):
         """``{IBAN: commercial partner id}`` of the bank accounts usable by
         ``companies``; an IBAN of two customers points at neither."""
-        self.env["res.partner.bank"].flush_model(["sanitized_acc_number", "partner_id"])
+        self.env["res.partner.bank"].flush_model(
+            ["sanitized_acc_number", "partner_id", "active", "company_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -173,7 +176,10 @@ class CrmBankMatcher(models.AbstractModel):
         """``{name key: commercial partner id}`` of the customers ``company``
         has invoiced (a name two customers share points at neither): one
         query."""
-        self.env["account.move"].flush_model(["commercial_partner_id"])
+        self.env["account.move"].flush_model(
+            ["commercial_partner_id", "company_id", "move_type", "state"]
+        )
+        self.env["res.partner"].flush_model(["name"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -286,11 +292,13 @@ class CrmBankMatcher(models.AbstractModel):
         if now_limit is not None and len(certain) > now_limit:
             self._queue(certain)
             return lines.browse(), certain
-        return self._reconcile_certain(certain), lines.browse()
+        return self._reconcile_certain(certain, lines), lines.browse()
 
-    def _reconcile_certain(self, certain):
+    def _reconcile_certain(self, certain, lines=None):
         """Reconcile the ``certain`` lines with their invoices, each in a
-        savepoint (OCA's reconciliation, one line at a time).
+        savepoint (OCA's reconciliation, one line at a time); the other
+        ``lines`` whose suggestion one of them has just paid are matched
+        again (a person is never offered a paid invoice).
 
         :return: the lines reconciled"""
         done = busy = certain.browse()
@@ -310,7 +318,11 @@ class CrmBankMatcher(models.AbstractModel):
                 busy |= line
         # what another line of the batch paid first is matched again; what
         # another transaction was reconciling is left to review as it is
-        self._match(certain - done - busy)
+        paid = done.crm_match_move_ids
+        stale = ((lines or certain.browse()) - certain).filtered(
+            lambda line: not line.is_reconciled and line.crm_match_move_ids & paid
+        )
+        self._match(certain - done - busy | stale)
         if busy:
             self._store_matches(
                 certain,
@@ -369,7 +381,10 @@ class CrmBankMatcher(models.AbstractModel):
         users = queued.crm_queued_by_id
         for company in queued.company_id:
             lines = queued.filtered(lambda line, c=company: line.company_id == c)
-            self.with_company(company)._reconcile_certain(lines.with_company(company))
+            self.with_company(company)._reconcile_certain(
+                lines.with_company(company),
+                lines.statement_id.line_ids.with_company(company),
+            )
         queued.write({"crm_reconcile_queued": False})
         self.env["ir.cron"]._notify_progress(
             done=len(queued), remaining=remaining - len(queued)

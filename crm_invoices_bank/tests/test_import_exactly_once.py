@@ -208,3 +208,39 @@ class TestImportExactlyOnce(BankCommon):
         paid.action_crm_undo()
         self.assertFalse(paid.is_reconciled)
         self.assertEqual(invoices[1].with_env(self.env).payment_state, "not_paid")
+
+    def test_a_customer_created_just_now_is_known_by_its_iban(self):
+        """A customer and its account created in the same transaction (not
+        flushed yet) are known to the matcher."""
+        newcomer = self.env["res.partner"].create(
+            {
+                "name": "Olt Agro SRL",
+                "is_company": True,
+                "bank_ids": [(0, 0, {"acc_number": "RO49AAAA1B31007593840000"})],
+            }
+        )
+        invoice = self.make_invoice(
+            1250.0, date(2026, 11, 10), date(2026, 12, 10), partner=newcomer
+        )
+        line = self.statement_line(
+            1250.0, "Plata servicii OP nr. 381; RO49 AAAA 1B31 0075 9384 0000"
+        )
+        line._crm_match()
+        self.assertEqual(line.crm_match_kind, "auto")
+        self.assertEqual(line.crm_match_move_ids, invoice)
+
+    def test_a_suggestion_of_an_invoice_paid_in_the_same_import_is_withdrawn(self):
+        invoices = self.sample_invoices()
+        entries = [
+            {
+                "date": date(2026, 11, 21),
+                "amount": 1190.0,
+                "text": "c/v INV/2026/00001",
+                "iban": IBAN_CARPATI,
+            },
+            {"date": date(2026, 11, 22), "amount": 90.0, "text": "INV/2026/00001"},
+        ]
+        lines = self.import_file("day.xml", data=camt.statement(entries, BANKS["bcr"]))
+        self.assertEqual(invoices[1].payment_state, "paid")
+        second = lines.filtered(lambda line: line.amount == 90.0)
+        self.assertNotIn(invoices[1], second.crm_match_move_ids)
