@@ -458,30 +458,36 @@ class AccountMove(models.Model):
         """
         return self._crm_portal_urls()
 
-    def _crm_portal_urls(self):
+    def _crm_portal_urls(self, access_tokens=None):
         """``{invoice id: the customer's portal page of the invoice}``, for a
         batch (the REST API's ``portal_url``, the Perfex public link).
 
         With the access token when the invoice has one (reading never writes
-        one).  One query for the batch (the API asks for 100 at a time); the
-        base URL is the database's (``get_base_url``: invoices have no
-        website of their own).
+        one).  One query for the batch (the API asks for 100 at a time), none
+        when the caller read the tokens already (``access_tokens``: ``{invoice
+        id: token}``); the base URL is the database's (``get_base_url``:
+        invoices have no website of their own).
         """
         if not self:
             return {}
-        self.flush_recordset(["access_token"])
-        tokens = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT id, access_token FROM account_move WHERE id IN %s",
-                    tuple(self.ids),
+        if access_tokens is None:
+            self.flush_recordset(["access_token"])
+            access_tokens = dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT id, access_token FROM account_move WHERE id IN %s",
+                        tuple(self.ids),
+                    )
                 )
             )
-        )
         base = self[:1].get_base_url()
         return {
             move_id: f"{base}/my/invoices/{move_id}"
-            + (f"?access_token={tokens[move_id]}" if tokens.get(move_id) else "")
+            + (
+                f"?access_token={access_tokens[move_id]}"
+                if access_tokens.get(move_id)
+                else ""
+            )
             for move_id in self.ids
         }
 

@@ -47,7 +47,11 @@ class CrmInvoicesApi(models.AbstractModel):
         after a Perfex DELETE) unless the client asks for cancelled ones."""
         domain = [("move_type", "in", INVOICE_TYPES)]
         if not include_cancelled:
-            domain.append(("state", "!=", "cancel"))
+            # the states other than cancelled, named: the count then reads
+            # them from the index (move_type, company_id, state) instead of
+            # testing every entry ("!=" also admits NULL, which state never is)
+            states = self.env["account.move"]._fields["state"].get_values(self.env)
+            domain.append(("state", "in", [s for s in states if s != "cancel"]))
         return domain
 
     @api.model
@@ -200,6 +204,8 @@ class CrmInvoicesApi(models.AbstractModel):
         ``invoices`` come from a search under the user's record rules; reading
         their columns in SQL spares the ORM's per-field work for a page of 100,
         and three small statements plan much faster than one with ten joins.
+        The answer's time zone (days overdue) is the context's, which the
+        API's authentication sets to the token user's.
         """
         if not invoices:
             return []
@@ -241,7 +247,8 @@ class CrmInvoicesApi(models.AbstractModel):
                        move.crm_last_reminder_date AS last_reminder_date,
                        move.crm_last_reminder_level_id AS last_reminder_level_id,
                        move.create_uid, move.create_date, move.move_type,
-                       move.state, move.payment_state, move.company_id
+                       move.state, move.payment_state, move.company_id,
+                       move.access_token
                   FROM account_move move
                   JOIN res_currency currency ON currency.id = move.currency_id
                   JOIN res_company company ON company.id = move.company_id
@@ -267,7 +274,9 @@ class CrmInvoicesApi(models.AbstractModel):
             .browse({row["last_reminder_level_id"] for row in rows} - {None})
         }
         by_id = {row["id"]: row for row in rows}
-        portal_urls = invoices._crm_portal_urls()
+        portal_urls = invoices._crm_portal_urls(
+            {row["id"]: row.pop("access_token") for row in rows}
+        )
         hashes = invoices._crm_hash()
         today = fields.Date.context_today(self)
         values = []

@@ -1,5 +1,7 @@
 import time
 
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -20,6 +22,13 @@ MANAGED_FIELDS = frozenset(
         "rate_window_start",
         "rate_window_count",
     }
+)
+#: How a request is counted: at once, never failing on a parallel request's
+#: count (READ COMMITTED waits for its row lock instead) and without waiting
+#: for the disk (bookkeeping, not books).
+COUNTING_TRANSACTION = SQL(
+    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;"
+    " SET LOCAL synchronous_commit TO OFF"
 )
 #: Who and where a token acts: set when it is created, fixed once generated.
 IDENTITY_FIELDS = frozenset({"user_id", "company_id", "company_ids"})
@@ -307,10 +316,10 @@ class CrmInvoicesApiToken(models.Model):
         one token wait on the row lock for the length of one UPDATE and never
         fail on it.  They count requests that failed afterwards too.
         :return: ``(grant, None)`` with ``grant`` a dict (``token_id``,
-            ``user_id``, ``company_ids`` (the token's company first, those its
-            user still belongs to), ``scopes``, ``rate_limit``,
-            ``retry_after``: 0 when the rate limit allows the request), or
-            ``(None, reason)``.
+            ``user_id``, ``tz`` (the user's time zone), ``company_ids`` (the
+            token's company first, those its user still belongs to),
+            ``scopes``, ``rate_limit``, ``retry_after``: 0 when the rate
+            limit allows the request), or ``(None, reason)``.
         """
         digest = api_token.token_digest(value, self._crm_secret())
         now = time.time() if now is None else now
@@ -331,6 +340,9 @@ class CrmInvoicesApiToken(models.Model):
                    user_id, company_id,
                    scope_read, scope_create, scope_update, scope_delete,
                    (SELECT active FROM res_users WHERE id = token.user_id),
+                   (SELECT partner.tz FROM res_users users
+                      JOIN res_partner partner ON partner.id = users.partner_id
+                     WHERE users.id = token.user_id),
                    ARRAY(
                        SELECT rel.company_id
                          FROM crm_invoices_api_token_company_rel rel
@@ -345,12 +357,7 @@ class CrmInvoicesApiToken(models.Model):
             now=now,
             digest=digest,
         )
-        with self.env.registry.cursor() as cr:
-            if not self.env.registry.in_test_mode():
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                cr.execute("SET LOCAL synchronous_commit TO OFF")
-            cr.execute(statement)
-            row = cr.fetchone()
+        row = self._crm_count_request(statement)
         if not row:
             return None, self._crm_refusal(digest)
         (
@@ -363,6 +370,7 @@ class CrmInvoicesApiToken(models.Model):
             company_id,
             *scopes,
             user_active,
+            user_tz,
             other_companies,
             user_companies,
         ) = row
@@ -378,6 +386,7 @@ class CrmInvoicesApiToken(models.Model):
         return {
             "token_id": token_id,
             "user_id": user_id,
+            "tz": user_tz,
             "company_ids": companies,
             "scopes": tuple(
                 scope for scope, granted in zip(SCOPES, scopes, strict=True) if granted
@@ -385,6 +394,37 @@ class CrmInvoicesApiToken(models.Model):
             "rate_limit": limit or 0,
             "retry_after": api_token.retry_after(now, start, count, limit or 0),
         }, None
+
+    @api.model
+    def _crm_count_request(self, statement):
+        """Run the counting ``statement`` in a short transaction of its own
+        (READ COMMITTED, asynchronous commit) and return its row.
+
+        On the request's own cursor when it has not started its transaction
+        yet (an API request: authentication comes first): the statement then
+        makes its first transaction, committed at once, and the request's work
+        runs in the next one.  That spares borrowing a second connection from
+        the pool for every request (about a sixth of a page's time).  Otherwise
+        (and in tests, whose cursors share one transaction) on a cursor of its
+        own.
+        """
+        cr = self.env.cr
+        status = getattr(getattr(cr, "_cnx", None), "info", None)
+        fresh = (
+            not self.env.registry.in_test_mode()
+            and status is not None
+            and status.transaction_status == TRANSACTION_STATUS_IDLE
+        )
+        if fresh:
+            cr.execute(SQL("%s; %s", COUNTING_TRANSACTION, statement))
+            row = cr.fetchone()
+            cr.commit()  # pylint: disable=invalid-commit
+            return row
+        with self.env.registry.cursor() as own:
+            if not self.env.registry.in_test_mode():
+                own.execute(COUNTING_TRANSACTION)
+            own.execute(statement)
+            return own.fetchone()
 
     @api.model
     def _crm_refusal(self, digest):

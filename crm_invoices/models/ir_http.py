@@ -77,6 +77,10 @@ class IrHttp(models.AbstractModel):
                 crm_invoices_scopes=grant["scopes"],
                 # machine clients compare messages: the API speaks English
                 lang="en_US",
+                # the user's "today" (days overdue), as a web client session
+                # carries it, without reading the user for it (Odoo runs in
+                # UTC: a user without a time zone has UTC's "today")
+                tz=grant["tz"] or "UTC",
             ),
         )
 

@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -636,6 +637,47 @@ class TestApiInvoices(ApiCommon):
             self.api("DELETE", f"/api/delete/invoices/{paid.id}", token=self.full), 409
         )
         self.assertEqual(paid.state, "posted")
+
+    def test_days_overdue_count_in_the_token_users_time_zone(self):
+        """The API's "today" is its user's, as in the web client: two users
+        14 hours east and 11 hours west of UTC see the same overdue invoice
+        overdue by as many more days as their calendars differ."""
+        invoice = self.make_invoice(
+            invoice_date=days_from_today(-40), due_date=days_from_today(-10)
+        )
+        invoice._crm_mark_overdue()
+        self.assertEqual(invoice.crm_status, "overdue")
+        east = self.make_ar_user("api_clerk_east")
+        west = self.make_ar_user("api_clerk_west")
+        east.tz, west.tz = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+        tokens = {
+            user: self.make_token(user.login, user, read=True) for user in (east, west)
+        }
+        self.env.flush_all()  # as before a request
+        grant, reason = self.env["crm.invoices.api.token"]._crm_authenticate(
+            tokens[east]
+        )
+        self.assertEqual((grant or {}).get("tz"), "Pacific/Kiritimati", reason)
+
+        def calendars_apart():
+            now = datetime.now(UTC)
+            return (
+                now.astimezone(ZoneInfo(east.tz)).date()
+                - now.astimezone(ZoneInfo(west.tz)).date()
+            ).days
+
+        before = calendars_apart()
+        days = {}
+        for user, token in tokens.items():
+            response = self.api(
+                "GET", "/api/invoices?page=1&per_page=1&sort=-id", token=token
+            )
+            self.assertEqual(response.status_code, 200, response.text)
+            [row] = [row for row in response.json()["data"] if row["id"] == invoice.id]
+            days[user] = row["odoo"]["days_overdue"]
+        after = calendars_apart()
+        self.assertIn(days[east] - days[west], {before, after})
+        self.assertGreaterEqual(days[east] - days[west], 1)
 
 
 @tagged("post_install", "-at_install")
