@@ -841,10 +841,10 @@ def parse_status(value, errors):
     if code:
         statuses = invoice_status.statuses_for_perfex_code(int(code[1]))
     else:
-        statuses = (text,) if text in dict(invoice_status.SELECTION) else ()
+        statuses = (text,) if text in dict(invoice_status.INVOICE_SELECTION) else ()
     if not statuses:
         errors["status"] = "unknown status: a code 1-6 or one of " + ", ".join(
-            dict(invoice_status.SELECTION)
+            dict(invoice_status.INVOICE_SELECTION)
         )
     return statuses
 

@@ -4,6 +4,11 @@ Odoo knows an invoice's ``state`` (draft / posted / cancel), its ``payment_state
 and whether it was sent (``is_move_sent``).  A CRM user thinks in one status:
 draft, unpaid, sent, partially paid, paid, overdue or cancelled.  When several
 hold at once the first one of :data:`PRECEDENCE` wins.
+
+A credit note is not an invoice the customer owes: the company owes it.  Once
+posted it has statuses of its own -- open (money still to give back or to set
+against an invoice), applied (set against invoices) or refunded (paid out) --
+and never takes an invoice's (unpaid, sent, overdue...).
 """
 
 from . import domain_rule
@@ -15,9 +20,12 @@ PARTIAL = "partial"
 PAID = "paid"
 OVERDUE = "overdue"
 CANCELLED = "cancelled"
+CREDIT_OPEN = "credit_open"
+CREDIT_APPLIED = "credit_applied"
+CREDIT_REFUNDED = "credit_refunded"
 
 #: (value, English label), in the order a user reads the life of an invoice.
-SELECTION = [
+INVOICE_SELECTION = [
     (DRAFT, "Draft"),
     (UNPAID, "Unpaid"),
     (SENT, "Sent"),
@@ -26,14 +34,35 @@ SELECTION = [
     (PAID, "Paid"),
     (CANCELLED, "Cancelled"),
 ]
+#: A posted credit note's statuses.
+CREDIT_NOTE_SELECTION = [
+    (CREDIT_OPEN, "Credit Note Open"),
+    (CREDIT_APPLIED, "Credit Note Applied"),
+    (CREDIT_REFUNDED, "Credit Note Refunded"),
+]
+#: Every status: an invoice's, then a credit note's.
+SELECTION = INVOICE_SELECTION + CREDIT_NOTE_SELECTION
+CREDIT_NOTE_STATUSES = tuple(value for value, _label in CREDIT_NOTE_SELECTION)
 
 #: When two statuses hold, the first one in this tuple is the status.
-PRECEDENCE = (CANCELLED, PAID, OVERDUE, PARTIAL, SENT, UNPAID, DRAFT)
+PRECEDENCE = (
+    CANCELLED,
+    CREDIT_REFUNDED,
+    CREDIT_APPLIED,
+    CREDIT_OPEN,
+    PAID,
+    OVERDUE,
+    PARTIAL,
+    SENT,
+    UNPAID,
+    DRAFT,
+)
 
 #: Statuses in which the customer still owes money.
 OPEN_STATUSES = (UNPAID, SENT, PARTIAL, OVERDUE)
 
-#: Perfex CRM numeric status codes (the API speaks them). "sent" has no code of
+#: Perfex CRM numeric status codes of the invoice statuses (the API speaks
+#: them; it serves invoices, not credit notes). "sent" has no code of
 #: its own in Perfex: a sent invoice is still "unpaid" (1) with ``sent = 1``.
 PERFEX_CODES = {
     UNPAID: 1,
@@ -76,8 +105,9 @@ def holding_statuses(
     today,
     amount_residual,
     is_refund=False,
+    paid_out=False,
 ):
-    """Return the set of statuses that hold for an invoice.
+    """Return the set of statuses that hold for an invoice or a credit note.
 
     :param state: Odoo move state: ``draft``, ``posted`` or ``cancel``.
     :param payment_state: Odoo payment state (``not_paid``, ``partial``, ``paid``...).
@@ -85,12 +115,20 @@ def holding_statuses(
     :param due_date: ``datetime.date`` or ``None``.
     :param today: ``datetime.date`` of the company's today.
     :param amount_residual: amount left to pay, in the invoice currency.
-    :param is_refund: credit notes are never overdue: the company owes them.
+    :param is_refund: a credit note: never overdue (the company owes it), and
+        once posted it has a credit note's statuses only.
+    :param paid_out: a settled credit note was settled, at least in part, by
+        money paid to the customer (else only against invoices).
     """
     if state == "cancel":
         return {CANCELLED}
     if state != "posted":
         return {DRAFT}
+    if is_refund:
+        settled = payment_state in (*PAID_PAYMENT_STATES, REVERSED_PAYMENT_STATE)
+        if not settled:
+            return {CREDIT_OPEN}
+        return {CREDIT_REFUNDED if paid_out else CREDIT_APPLIED}
     holding = {UNPAID}
     if payment_state == REVERSED_PAYMENT_STATE:
         holding.add(CANCELLED)

@@ -36,7 +36,8 @@ class AccountMove(models.Model):
         copy=False,
         tracking=True,
         help="Draft, unpaid (posted, not sent yet), sent, partially paid, overdue "
-        "(amount left after the due date), paid or cancelled.",
+        "(amount left after the due date), paid or cancelled. A credit note: "
+        "open, applied (set against invoices) or refunded (paid back).",
     )
     crm_status_code = fields.Integer(
         string="Status Code",
@@ -138,9 +139,11 @@ class AccountMove(models.Model):
         "is_move_sent",
         "invoice_date_due",
         "amount_residual",
+        "line_ids.matched_debit_ids",
     )
     def _compute_crm_status(self):
         today = fields.Date.context_today(self)
+        paid_out = self._crm_credit_notes_paid_out()
         for move in self:
             if move.move_type not in CUSTOMER_MOVE_TYPES:
                 move.crm_status = False
@@ -153,7 +156,25 @@ class AccountMove(models.Model):
                 today=today,
                 amount_residual=move.amount_residual,
                 is_refund=move.move_type == "out_refund",
+                paid_out=move in paid_out,
             )
+
+    def _crm_credit_notes_paid_out(self):
+        """The posted credit notes of ``self`` settled, at least in part, by
+        money paid to the customer: their receivable is matched with a payment
+        or a bank statement line (the others are set against invoices)."""
+        credit_notes = self.filtered(
+            lambda move: move.move_type == "out_refund" and move.state == "posted"
+        )
+        receivables = credit_notes.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        return receivables.matched_debit_ids.filtered(
+            lambda partial: (
+                partial.debit_move_id.move_id.origin_payment_id
+                or partial.debit_move_id.move_id.statement_line_id
+            )
+        ).credit_move_id.move_id
 
     @api.depends("crm_status")
     def _compute_crm_status_code(self):

@@ -99,7 +99,7 @@ class TestInvoiceStatus(CrmInvoicesCommon):
     def test_credit_note_is_never_overdue(self):
         refund = self.make_invoice(move_type="out_refund", due_date=date(2026, 1, 1))
         self.env["account.move"]._cron_crm_mark_overdue()
-        self.assertEqual(refund.crm_status, "unpaid")
+        self.assertEqual(refund.crm_status, "credit_open")
 
     @freeze_time("2026-03-01")
     def test_reversed_invoice_is_cancelled(self):
@@ -113,6 +113,51 @@ class TestInvoiceStatus(CrmInvoicesCommon):
         invoice.reversal_move_ids.action_post()  # reconciles with the invoice
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(invoice.crm_status, "cancelled")
+        self.assertEqual(invoice.reversal_move_ids.crm_status, "credit_applied")
+
+    @freeze_time("2026-03-01")
+    def test_credit_note_open_applied_refunded(self):
+        """A credit note is open until set against an invoice (applied) or
+        paid back to the customer (refunded); it never counts as an unpaid
+        invoice, in the status filters or in the money the customers owe."""
+        invoice = self.make_invoice(1000.0, due_date=date(2026, 4, 1))
+        applied = self.make_invoice(300.0, move_type="out_refund")
+        refunded = self.make_invoice(200.0, move_type="out_refund")
+        self.assertEqual(
+            (applied.crm_status, refunded.crm_status), ("credit_open", "credit_open")
+        )
+        mine = [("partner_id", "=", self.customer.id)]
+        moves = self.env["account.move"]
+        for status in ("unpaid", "sent", "partial", "overdue", "paid"):
+            self.assertNotIn(
+                applied, moves.search(mine + [("crm_status", "=", status)]), status
+            )
+        # the receivables balance nets them: 1000 - 300 - 200
+        report = self.env["crm.invoices.ar.report"]
+        [total] = report.read_group(
+            [("partner_id", "=", self.customer.id)], ["amount_residual:sum"], []
+        )
+        self.assertAlmostEqual(total["amount_residual"], 500.0)
+
+        # set against the invoice
+        (applied + invoice).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(applied.crm_status, "credit_applied")
+        self.assertEqual(invoice.crm_status, "partial")
+        # paid back to the customer
+        self.pay(refunded, payment_date=date(2026, 3, 1))
+        self.assertEqual(refunded.payment_state, "paid")
+        self.assertEqual(refunded.crm_status, "credit_refunded")
+        self.assertEqual(
+            moves.search(
+                mine + [("crm_status", "in", ("credit_applied", "credit_refunded"))]
+            ),
+            applied + refunded,
+        )
+        # the payment undone: open again
+        refunded.line_ids.remove_move_reconcile()
+        self.assertEqual(refunded.crm_status, "credit_open")
 
     def test_vendor_bills_have_no_crm_status(self):
         bill = self.init_invoice("in_invoice", amounts=[100.0], post=True)

@@ -70,7 +70,34 @@ def test_cancelled_beats_everything():
 
 def test_credit_note_is_never_overdue():
     past = TODAY - timedelta(days=60)
-    assert status(due_date=past, is_refund=True) == s.UNPAID
+    assert status(due_date=past, is_refund=True) == s.CREDIT_OPEN
+
+
+def test_credit_note_statuses_open_applied_refunded():
+    assert status(is_refund=True, is_sent=True) == s.CREDIT_OPEN
+    assert status(is_refund=True, payment_state="partial") == s.CREDIT_OPEN
+    # set against its invoice (Odoo: reversed) or against another invoice
+    assert status(is_refund=True, payment_state="reversed") == s.CREDIT_APPLIED
+    assert status(is_refund=True, payment_state="paid", amount_residual=0) == (
+        s.CREDIT_APPLIED
+    )
+    # money paid back to the customer
+    for paid in ("paid", "in_payment"):
+        assert status(is_refund=True, payment_state=paid, paid_out=True) == (
+            s.CREDIT_REFUNDED
+        )
+    assert status(is_refund=True, state="draft") == s.DRAFT
+    assert status(is_refund=True, state="cancel") == s.CANCELLED
+
+
+def test_a_credit_note_never_has_an_invoice_status():
+    for payment_state in ("not_paid", "partial", "paid", "in_payment", "reversed"):
+        for paid_out in (False, True):
+            result = status(
+                is_refund=True, payment_state=payment_state, paid_out=paid_out
+            )
+            assert result in s.CREDIT_NOTE_STATUSES
+            assert result not in s.OPEN_STATUSES
 
 
 def test_draft_ignores_payment_and_due_date():
@@ -79,7 +106,16 @@ def test_draft_ignores_payment_and_due_date():
 
 
 def test_perfex_codes():
-    assert [s.perfex_code(x) for x, _label in s.SELECTION] == [6, 1, 1, 3, 4, 2, 5]
+    assert [s.perfex_code(x) for x, _label in s.INVOICE_SELECTION] == [
+        6,
+        1,
+        1,
+        3,
+        4,
+        2,
+        5,
+    ]
+    assert {s.perfex_code(x) for x in s.CREDIT_NOTE_STATUSES} == {None}
     assert s.statuses_for_perfex_code(1) == (s.UNPAID, s.SENT)
     assert s.statuses_for_perfex_code(4) == (s.OVERDUE,)
     assert s.statuses_for_perfex_code(99) == ()
@@ -94,7 +130,7 @@ def test_days_overdue():
 
 def test_selection_and_precedence_cover_the_same_statuses():
     assert {value for value, _label in s.SELECTION} == set(s.PRECEDENCE)
-    assert set(s.PERFEX_CODES) == set(s.PRECEDENCE)
+    assert set(s.PERFEX_CODES) == {value for value, _label in s.INVOICE_SELECTION}
 
 
 invoices = st.fixed_dictionaries(
@@ -108,6 +144,7 @@ invoices = st.fixed_dictionaries(
         "today": st.dates(date(2020, 1, 1), date(2030, 12, 31)),
         "amount_residual": st.floats(0, 1e9),
         "is_refund": st.booleans(),
+        "paid_out": st.booleans(),
     }
 )
 
