@@ -30,6 +30,7 @@
         "views/res_country_views.xml",
         "report/crm_invoices_ar_report_views.xml",
         "report/crm_invoices_reminder_report_views.xml",
+        "report/crm_invoices_ar_trend_views.xml",
         "views/crm_invoices_menus.xml",
     ],
     "demo": ["demo/crm_invoices_demo.xml"],

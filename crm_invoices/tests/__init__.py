@@ -12,3 +12,4 @@ from . import test_reminders
 from . import test_romanian
 from . import test_sale_invoice
 from . import test_tour
+from . import test_ar_trend

@@ -228,6 +228,14 @@ class TestBankMatching(BankCommon):
         self.assertEqual(row["crm_status"], "paid", "both paid, one way or the other")
         self.assertEqual(row["crm_status_count"], 2)
         self.assertEqual(row["amount_residual"], 0.0)
+        # the AR trend tells how each was collected
+        [trend] = self.env["crm.invoices.ar.trend"].read_group(
+            [("partner_id", "in", moves.commercial_partner_id.ids)],
+            ["collected_bank:sum", "collected_manual:sum"],
+            [],
+        )
+        self.assertAlmostEqual(trend["collected_bank"], by_bank.amount_total)
+        self.assertAlmostEqual(trend["collected_manual"], by_hand.amount_total)
 
     def test_matching_costs_the_same_queries_for_5_or_50_lines(self):
         def statement(count):

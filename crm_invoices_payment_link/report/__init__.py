@@ -1,1 +1,2 @@
 from . import crm_invoices_ar_report
+from . import crm_invoices_ar_trend

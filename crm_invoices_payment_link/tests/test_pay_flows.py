@@ -25,6 +25,17 @@ class TestPayFlows(PayLinkCommon):
         chatter = " ".join(invoice.message_ids.mapped("body"))
         self.assertIn(tx.reference, chatter)
         self.assertIn("already paid", self.page(token).text)
+        # the AR trend counts the money as collected by pay link
+        self.env.flush_all()
+        [trend] = self.env["crm.invoices.ar.trend"].read_group(
+            [("partner_id", "=", invoice.commercial_partner_id.id)],
+            ["collected:sum", "collected_pay_link:sum", "collected_manual:sum"],
+            [],
+        )
+        self.assertEqual(
+            (trend["collected"], trend["collected_pay_link"]), (500.0, 500.0)
+        )
+        self.assertEqual(trend["collected_manual"], 0.0)
 
     def test_partial_payment_leaves_the_rest(self):
         self.env.company.write(

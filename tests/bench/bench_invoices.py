@@ -8,8 +8,9 @@ options that connect Odoo to PostgreSQL (``-c odoo.conf`` or ``--db_host``...):
 It creates (once) the database ``crm_invoices_bench`` with ``crm_invoices``
 installed without demo data, seeds the invoices it lacks (in SQL, batched;
 the seeding time is not a figure), then prints for the overdue job and for the
-list's first page (its ``web_search_read``) the time and the number of queries,
-and the ratios between a small and the full workload.  Nothing is timed in the
+list's first page (its ``web_search_read``) and for the AR trend's 24 months
+the time and the number of queries, and the ratios between a small and the
+full workload (for the trend: against today's AR metrics).  Nothing is timed in the
 test suite: figures live here.
 """
 
@@ -141,6 +142,41 @@ def bench_list(env, repeat):
     return results
 
 
+def bench_trend(env, repeat):
+    """The AR trend's graph (24 months, its measures), grouped by month and
+    by month and customer, and today's AR metrics for scale."""
+    trend = env["crm.invoices.ar.trend"]
+    graph = ["dso:sum", "on_time_rate:sum", "overdue:sum", "collected:sum"]
+    pivot = [
+        "receivable:sum",
+        *graph,
+        "overdue_1_30:sum",
+        "overdue_31_60:sum",
+        "overdue_61_90:sum",
+        "overdue_90_plus:sum",
+    ]
+    metrics = env["crm.invoices.ar.report"]
+    return {
+        "graph, by month": measure(
+            env, lambda: trend.read_group([], graph, ["month:month"]), repeat
+        ),
+        "pivot, by month and customer": measure(
+            env,
+            lambda: trend.read_group(
+                [], pivot, ["month:month", "partner_id"], lazy=False
+            ),
+            repeat,
+        ),
+        "today's AR metrics (one month)": measure(
+            env,
+            lambda: metrics.read_group(
+                [], ["amount_residual:sum", "dso:sum"], ["partner_id"]
+            ),
+            repeat,
+        ),
+    }
+
+
 def main():
     args = parse_args()
     import odoo  # noqa: PLC0415
@@ -163,6 +199,7 @@ def main():
         env = api.Environment(cr, admin.id, {"tz": "UTC", "lang": "en_US"})
         job = bench_overdue_job(env, args.invoices, args.repeat)
         listing = bench_list(env, args.repeat)
+        trend = bench_trend(env, args.repeat)
         cr.rollback()
 
     runs = f"median of {args.repeat} runs"
@@ -179,6 +216,12 @@ def main():
     print("\nInvoices list (web_search_read, 80 rows, as admin)")
     for label, (ms, queries) in listing.items():
         print(f"  {label:<32} {ms:8.1f} ms  {queries:3d} queries")
+    print("\nAR trend, 24 months (read_group, as admin)")
+    for label, (ms, queries) in trend.items():
+        print(f"  {label:<32} {ms:8.1f} ms  {queries:3d} queries")
+    graph_ms = trend["graph, by month"][0]
+    today_ms = trend["today's AR metrics (one month)"][0]
+    print(f"  24 months / today's metrics: x{graph_ms / today_ms:.1f}")
 
 
 if __name__ == "__main__":
