@@ -88,4 +88,3 @@ def paid_by_due_date(due, settled):
 def first_month(today, count=MONTHS):
     """The first day of the trend's oldest month."""
     return months(today, count)[0][0]
-

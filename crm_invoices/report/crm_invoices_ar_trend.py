@@ -389,9 +389,7 @@ class CrmInvoicesArTrend(models.Model):
             due_facts=facts(
                 {
                     "due_count": SQL("1"),
-                    "paid_on_time_count": SQL(
-                        "(settled.settled_on <= moves.due)::int"
-                    ),
+                    "paid_on_time_count": SQL("(settled.settled_on <= moves.due)::int"),
                 },
                 SQL(
                     "FROM months JOIN moves ON moves.move_type = 'out_invoice'"

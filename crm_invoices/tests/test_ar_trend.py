@@ -71,9 +71,7 @@ class TestArTrend(CrmInvoicesCommon):
         with freeze_time("2025-03-31"):
             i1 = invoice(a, cls.seller_a, date(2024, 8, 5), date(2024, 9, 4), 1000)
             cls.pay(i1, payment_date=date(2024, 9, 1))
-            cls.i2 = invoice(
-                a, cls.seller_a, date(2025, 1, 10), date(2025, 2, 9), 2000
-            )
+            cls.i2 = invoice(a, cls.seller_a, date(2025, 1, 10), date(2025, 2, 9), 2000)
             cls.pay(cls.i2, 1500, payment_date=date(2025, 2, 20))
             cls.i3 = invoice(
                 b, cls.seller_b, date(2025, 1, 20), date(2025, 2, 19), 3000
@@ -87,9 +85,7 @@ class TestArTrend(CrmInvoicesCommon):
                 300,
                 move_type="out_refund",
             )
-            cls.i4 = invoice(
-                b, cls.seller_b, date(2025, 3, 1), date(2025, 3, 31), 1200
-            )
+            cls.i4 = invoice(b, cls.seller_b, date(2025, 3, 1), date(2025, 3, 31), 1200)
             (cn1 + cls.i4).line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
             ).reconcile()
@@ -235,9 +231,7 @@ class TestArTrend(CrmInvoicesCommon):
             (self.i2, "2025-02-17 09:00:00"),
             (self.i4, "2025-04-10 09:00:00"),
         ):
-            reminders.create(
-                {"move_id": invoice.id, "level_id": level.id, "date": day}
-            )
+            reminders.create({"move_id": invoice.id, "level_id": level.id, "date": day})
         trend = self.env["crm.invoices.ar.trend"]
         marked = trend.search([("reminders_started", "=", 1)])
         self.assertEqual(set(marked.mapped("month")), {date(2025, 2, 1)})
