@@ -409,19 +409,14 @@ class CrmInvoicesApiToken(models.Model):
         own.
         """
         cr = self.env.cr
-        status = getattr(getattr(cr, "_cnx", None), "info", None)
-        fresh = (
-            not self.env.registry.in_test_mode()
-            and status is not None
-            and status.transaction_status == TRANSACTION_STATUS_IDLE
-        )
-        if fresh:
+        testing = self.env.registry.in_test_mode()
+        if not testing and cr._cnx.info.transaction_status == TRANSACTION_STATUS_IDLE:
             cr.execute(SQL("%s; %s", COUNTING_TRANSACTION, statement))
             row = cr.fetchone()
             cr.commit()  # pylint: disable=invalid-commit
             return row
         with self.env.registry.cursor() as own:
-            if not self.env.registry.in_test_mode():
+            if not testing:
                 own.execute(COUNTING_TRANSACTION)
             own.execute(statement)
             return own.fetchone()

@@ -47,8 +47,10 @@ class CrmInvoicesCommon(AccountTestInvoicingCommon):
         currency=None,
         company=None,
         user=None,
+        salesperson=None,
     ):
-        """A customer invoice of ``amount`` without taxes, due on ``due_date``."""
+        """A customer invoice of ``amount`` without taxes, due on ``due_date``
+        (``user`` creates it; ``salesperson`` is then set on it)."""
         company = company or cls.env.company
         moves = cls.env["account.move"].with_company(company)
         if user:
@@ -75,7 +77,21 @@ class CrmInvoicesCommon(AccountTestInvoicingCommon):
         )
         if post:
             invoice.action_post()
+        if salesperson:
+            invoice.invoice_user_id = salesperson
         return invoice
+
+    @classmethod
+    def invoice_of(cls, partner, salesperson, invoice_date, due_date, amount, **kw):
+        """A posted invoice of ``partner`` sold by ``salesperson``."""
+        return cls.make_invoice(
+            amount,
+            invoice_date,
+            due_date,
+            partner=partner,
+            salesperson=salesperson,
+            **kw,
+        )
 
     @classmethod
     def pay(cls, invoice, amount=None, payment_date=None):

@@ -48,11 +48,7 @@ class TestArReport(CrmInvoicesCommon):
         cls.seller_b = cls.make_ar_user("seller_b")
         customer_a, customer_b = cls.customer, cls.other_customer
 
-        def invoice(partner, seller, inv_date, due, amount, **kw):
-            move = cls.make_invoice(amount, inv_date, due, partner=partner, **kw)
-            move.invoice_user_id = seller
-            return move
-
+        invoice = cls.invoice_of
         with freeze_time("2026-06-30"):
             cls.a1 = invoice(
                 customer_a, cls.seller_a, date(2026, 6, 10), date(2026, 7, 10), 3000

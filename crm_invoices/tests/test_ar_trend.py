@@ -63,11 +63,7 @@ class TestArTrend(CrmInvoicesCommon):
         cls.seller_b = cls.make_ar_user("trend_seller_b")
         a, b = cls.customer, cls.other_customer
 
-        def invoice(partner, seller, day, due, amount, **kw):
-            move = cls.make_invoice(amount, day, due, partner=partner, **kw)
-            move.invoice_user_id = seller
-            return move
-
+        invoice = cls.invoice_of
         with freeze_time("2025-03-31"):
             i1 = invoice(a, cls.seller_a, date(2024, 8, 5), date(2024, 9, 4), 1000)
             cls.pay(i1, payment_date=date(2024, 9, 1))
@@ -239,3 +235,49 @@ class TestArTrend(CrmInvoicesCommon):
             [("month", "=", date(2025, 2, 1))], ["reminders_started:max"], []
         )
         self.assertEqual(february["reminders_started"], 1)
+
+    def test_the_statement_agrees_with_the_rules_every_month(self):
+        """Each month's receivable and invoices paid on time, from the
+        rules of lib/ar_trend applied to the same books in Python."""
+        customer_moves = [
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+        ]
+        moves = self.env["account.move"].search(self.mine + customer_moves)
+
+        def settlements(move):
+            lines = move.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            )
+            return [(p.max_date, p.amount) for p in lines.matched_credit_ids] + [
+                (p.max_date, -p.amount) for p in lines.matched_debit_ids
+            ]
+
+        for first, end in ar_trend.months(date(2026, 6, 30)):
+            expected_receivable = sum(
+                ar_trend.left_at(move.amount_total_signed, settlements(move), end)
+                for move in moves
+                if move.invoice_date <= end
+            )
+            due = moves.filtered(
+                lambda move, first=first, end=end: (
+                    move.move_type == "out_invoice"
+                    and first <= move.invoice_date_due <= end
+                )
+            )
+            on_time = sum(
+                ar_trend.paid_by_due_date(
+                    move.invoice_date_due,
+                    ar_trend.settled_on(move.amount_residual_signed, settlements(move)),
+                )
+                for move in due
+            )
+            rows = self.env["crm.invoices.ar.trend"].read_group(
+                self.mine + [("month", "=", first)],
+                ["receivable:sum", "due_count:sum", "paid_on_time_count:sum"],
+                [],
+            )
+            row = rows[0] if rows and rows[0]["__count"] else {}
+            self.assertAlmostEqual(row.get("receivable") or 0.0, expected_receivable, 2)
+            self.assertEqual(row.get("due_count") or 0, len(due), first)
+            self.assertEqual(row.get("paid_on_time_count") or 0, on_time, first)

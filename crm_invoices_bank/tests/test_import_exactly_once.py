@@ -61,8 +61,10 @@ class TestImportExactlyOnce(BankCommon):
 
     def test_an_entry_without_booking_date_is_refused_naming_it(self):
         self.sample_invoices()
-        data = camt.statement(self.entries(), BANKS["bcr"]).replace(
-            b"<BookgDt><Dt>2026-11-22</Dt></BookgDt>", b"", 1
+        entries = self.entries()
+        booked = entries[1]["date"].isoformat().encode()
+        data = camt.statement(entries, BANKS["bcr"]).replace(
+            b"<BookgDt><Dt>" + booked + b"</Dt></BookgDt>", b"", 1
         )
         with self.assertRaisesRegex(UserError, r"entry 2: no booking date \(BookgDt\)"):
             self.import_file("day.xml", data=data)

@@ -86,7 +86,11 @@ def _schema_parser():
     # The schemas include their sibling files (xsd:include): no network, no
     # entity, no DTD.
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=False,
     )
 
 

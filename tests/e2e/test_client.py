@@ -95,7 +95,7 @@ def test_perfex_form_data(client, clientid):
     form = {
         "clientid": str(clientid),
         "number": "E2E-1001",
-        "date": "2026-11-05",
+        "date": days_from_today(-29),
         "newitems[0][description]": "Licence",
         "newitems[0][qty]": "1",
         "newitems[0][rate]": "250",

@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
 import pytest
 import requests
@@ -21,8 +22,9 @@ CLIENTS = 10
 def _invoice(clientid, reference):
     return {
         "clientid": clientid,
-        "date": "2026-11-02",
-        "duedate": "2026-12-02",
+        # issued a month ago, due in a month: unpaid on any day
+        "date": (date.today() - timedelta(days=32)).isoformat(),
+        "duedate": (date.today() + timedelta(days=28)).isoformat(),
         "adminnote": reference,
         "newitems": [{"description": "Parallel", "qty": 1, "rate": "10.00"}],
     }
