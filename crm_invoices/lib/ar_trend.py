@@ -49,6 +49,21 @@ def month_end(day, today):
     return min(following - timedelta(days=1), today)
 
 
+def month_number(day):
+    """A month as one integer (12 x year + month - 1): consecutive months are
+    consecutive numbers."""
+    return day.year * 12 + day.month - 1
+
+
+def month_number_sql(day_sql):
+    """:func:`month_number` in SQL, of the SQL date expression ``day_sql``
+    (integer arithmetic: no time zone, unlike ``date_trunc`` on a date)."""
+    return (
+        f"(date_part('year', ({day_sql})::timestamp)::int * 12"
+        f" + date_part('month', ({day_sql})::timestamp)::int - 1)"
+    )
+
+
 def months(today, count=MONTHS):
     """``[(first day, day measured)]`` of the ``count`` months up to today's,
     oldest first."""
