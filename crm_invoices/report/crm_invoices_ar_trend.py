@@ -131,6 +131,12 @@ class CrmInvoicesArTrend(models.Model):
             "amount_residual_signed",
             "payment_state",
         ],
+        "account.move.line": [
+            "move_id",
+            "account_id",
+            "payment_id",
+            "statement_line_id",
+        ],
         "account.partial.reconcile": ["amount", "max_date"],
         "crm.invoices.reminder": ["date", "company_id"],
     }
@@ -264,7 +270,12 @@ class CrmInvoicesArTrend(models.Model):
                        debit.move_id AS debit_move_id,
                        debit.account_id AS debit_account_id,
                        credit.move_id AS credit_move_id,
-                       credit.account_id AS credit_account_id
+                       credit.account_id AS credit_account_id,
+                       -- what entered each side (stored on the lines)
+                       debit.payment_id AS debit_payment_id,
+                       debit.statement_line_id AS debit_statement_line_id,
+                       credit.payment_id AS credit_payment_id,
+                       credit.statement_line_id AS credit_statement_line_id
                   FROM account_partial_reconcile part
                   JOIN account_move_line debit ON debit.id = part.debit_move_id
                   JOIN account_move_line credit ON credit.id = part.credit_move_id
@@ -277,7 +288,9 @@ class CrmInvoicesArTrend(models.Model):
                        moves.invoice_user_id, moves.move_type, moves.due,
                        moves.invoice_month, moves.residual,
                        parts.date, parts.date_month, parts.amount,
-                       parts.credit_move_id AS counterpart_move_id
+                       parts.credit_payment_id AS counterpart_payment_id,
+                       parts.credit_statement_line_id
+                           AS counterpart_statement_line_id
                   FROM parts
                   JOIN moves ON moves.id = parts.debit_move_id
                             AND moves.move_type = 'out_invoice'
@@ -287,7 +300,7 @@ class CrmInvoicesArTrend(models.Model):
                        moves.invoice_user_id, moves.move_type, moves.due,
                        moves.invoice_month, moves.residual,
                        parts.date, parts.date_month, -parts.amount,
-                       parts.debit_move_id
+                       parts.debit_payment_id, parts.debit_statement_line_id
                   FROM parts
                   JOIN moves ON moves.id = parts.credit_move_id
                             AND moves.move_type = 'out_refund'
@@ -350,10 +363,13 @@ class CrmInvoicesArTrend(models.Model):
                        CASE WHEN settlement.move_type = 'out_invoice'
                             THEN %(later_bucket)s END AS bucket
                   FROM settlements settlement
-                 -- the months from the move's first to the settlement's
+                 -- the months from the move's first to the one before the
+                 -- settlement's (or to today's, for a settlement dated later)
                  CROSS JOIN LATERAL generate_series(
                      GREATEST(settlement.invoice_month, %(first_month)s),
-                     settlement.date_month) AS owed (number)
+                     CASE WHEN settlement.date > %(today)s
+                          THEN settlement.date_month
+                          ELSE settlement.date_month - 1 END) AS owed (number)
                   JOIN months ON months.number = owed.number
                              AND settlement.date > months.month_end
             ),
@@ -481,8 +497,13 @@ class CrmInvoicesArTrend(models.Model):
                 },
                 SQL(
                     """FROM settlements settlement
-                       JOIN account_move counterpart
-                         ON counterpart.id = settlement.counterpart_move_id
+                      -- the counterpart entry's origin, as its lines store it
+                      CROSS JOIN LATERAL (
+                          SELECT settlement.counterpart_payment_id
+                                     AS origin_payment_id,
+                                 settlement.counterpart_statement_line_id
+                                     AS statement_line_id
+                      ) AS counterpart
                        JOIN months ON months.number = settlement.date_month
                                   AND settlement.date <= months.month_end
                       WHERE settlement.move_type = 'out_invoice'

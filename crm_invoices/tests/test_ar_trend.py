@@ -96,7 +96,7 @@ class TestArTrend(CrmInvoicesCommon):
             cls.pay(cls.i2, 500, payment_date=date(2025, 4, 5))
             cls.pay(cls.i4, payment_date=date(2025, 5, 15))
             invoice(a, cls.seller_a, date(2026, 5, 1), date(2026, 5, 31), 800)
-            invoice(a, cls.seller_a, date(2026, 6, 10), date(2026, 7, 10), 400)
+            cls.i6 = invoice(a, cls.seller_a, date(2026, 6, 10), date(2026, 7, 10), 400)
 
     def _month(self, first_day, domain=()):
         trend = self.env["crm.invoices.ar.trend"]
@@ -189,6 +189,18 @@ class TestArTrend(CrmInvoicesCommon):
                 "on_time_rate": 0.0,
                 "collected": 1500.0,
             },
+        )
+
+    @freeze_time("2026-06-20")
+    def test_a_payment_dated_after_today_leaves_the_invoice_owed_today(self):
+        """On 20 June, I6 paid by a payment dated 25 June: still owed at
+        today's end (the current month is measured today), and no money
+        collected yet."""
+        self.pay(self.i6, payment_date=date(2026, 6, 25))
+        self.assertFalse(self.i6.amount_residual)
+        self.assertFigures(
+            self._month(date(2026, 6, 1)),
+            {"receivable": 1200.0, "overdue": 800.0, "collected": 0.0},
         )
 
     def test_per_customer_and_salesperson(self):

@@ -10,8 +10,9 @@ installed without demo data, seeds the invoices it lacks (in SQL, batched;
 the seeding time is not a figure), then prints for the overdue job and for the
 list's first page (its ``web_search_read``) and for the AR trend's 24 months
 the time and the number of queries, and the ratios between a small and the
-full workload (for the trend: against today's AR metrics).  Nothing is timed in the
-test suite: figures live here.
+full workload (for the trend: against today's AR metrics; over unpaid invoices
+only -- ``bench_trend.py`` times it over two years of paid history).  Nothing is
+timed in the test suite: figures live here.
 """
 
 import argparse
