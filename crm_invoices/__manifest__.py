@@ -35,6 +35,7 @@
     ],
     "demo": ["demo/crm_invoices_demo.xml"],
     "assets": {
+        "web.assets_backend_lazy": ["crm_invoices/static/src/views/**/*"],
         "web.assets_tests": ["crm_invoices/static/tests/tours/*.js"],
     },
 }
