@@ -1,5 +1,7 @@
 """A small client of the invoices API, written from its documentation only."""
 
+import datetime
+
 import requests
 
 
@@ -55,3 +57,8 @@ class InvoicesClient:
 
     def delete(self, invoice_id):
         return self._call("DELETE", f"/api/delete/invoices/{invoice_id}")
+
+
+def days_from_today(days):
+    """An ISO date relative to today: what a test asserts holds on any day."""
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()

@@ -1,16 +1,10 @@
 """A client written from the table and the OpenAPI document, against a live server."""
 
-import datetime
 import uuid
 
 import pytest
 import requests
-from client import ApiError, InvoicesClient
-
-
-def days_from_today(days):
-    """An ISO date relative to today: the statuses asserted hold on any day."""
-    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+from client import ApiError, InvoicesClient, days_from_today
 
 
 def invoice(clientid, tax="", **changes):

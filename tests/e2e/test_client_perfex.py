@@ -26,6 +26,7 @@ import os
 
 import pytest
 import requests
+from client import days_from_today
 
 PERFEX_KEYS = ("id", "clientid", "number", "status", "total", "hash", "client")
 
@@ -356,7 +357,7 @@ def test_n8n_node_operations(api, headers):
     body = {
         "clientid": 1,
         "number": 2001,
-        "date": "2026-11-02",
+        "date": days_from_today(-32),
         "currency": 1,
         "newitems": [
             {
@@ -370,7 +371,7 @@ def test_n8n_node_operations(api, headers):
         "total": 188.8,
         "billing_street": "Strada Memorandumului 28",
         "allowed_payment_modes": [1],
-        "duedate": "2026-12-02",
+        "duedate": days_from_today(-2),
         "clientnote": "from n8n",
     }
     created = requests.post(
@@ -389,7 +390,7 @@ def test_n8n_node_operations(api, headers):
 
     # the node's update fields; its JSON fields (items) are parsed before sending
     update = {
-        "duedate": "2026-12-20",
+        "duedate": days_from_today(16),
         "items": {"1": {"itemid": invoice["items"][0]["id"], "qty": 3, "rate": 80}},
     }
     updated = requests.put(
@@ -414,7 +415,7 @@ def test_v3_search_query_fields_and_paging(api, headers):
         data={
             "clientid": "1",
             "number": "V3-1",
-            "date": "2026-11-02",
+            "date": days_from_today(-32),
             "currency": "1",
             "items[0][description]": "v3 item",
             "items[0][qty]": "1",
