@@ -5,21 +5,17 @@ transaction is rolled back before the error is returned.
 """
 
 import functools
-import hashlib
-import json
 import logging
 
-from psycopg2 import DataError, OperationalError
+from psycopg2 import OperationalError
 from werkzeug.urls import url_encode
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..lib import api_payload, api_serialize, perfex
-from ..lib.api_payload import ValidationFailed
-from ..models.crm_invoices_api import ApiConflict
-from ..models.ir_http import ApiResponse
+from ..lib import api_errors, api_payload, api_serialize, perfex
+from ..lib.api_errors import ApiError
+from ..models.ir_http import json_answer
 
 _logger = logging.getLogger(__name__)
 
@@ -39,48 +35,25 @@ def _json(data, status=200, headers=None):
     return request.make_json_response(data, status=status, headers=headers)
 
 
-def _error(status, message, errors=None, headers=None):
-    request.env.cr.rollback()
-    return _json(api_serialize.error_json(message, errors), status, headers)
-
-
 def api_endpoint(func):
-    """Turn what can go wrong into the documented JSON errors, writing nothing."""
+    """Answer what can go wrong with its documented JSON error (see
+    :mod:`..lib.api_errors`), writing nothing."""
 
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
         try:
             return func(self, *args, **kwargs)
-        except ApiResponse as answer:
-            return _error(answer.code, answer.message, answer.errors, answer.headers)
-        except ValidationFailed as failure:
-            return _error(422, failure.message, failure.errors)
-        except ApiConflict as conflict:
-            return _error(409, str(conflict), conflict.errors)
-        except MissingError:
-            return _error(404, request.env._("No data were found"), {"id": "not found"})
-        except AccessError:
-            _logger.info("Invoices API: access denied", exc_info=True)
-            return _error(
-                403,
-                request.env._("You are not allowed to access this invoice"),
-                {"access": "denied by the token user's access rights"},
-            )
-        except UserError as error:  # Odoo refused it (ValidationError included)
-            return _error(422, str(error), {"odoo": str(error)})
         except OperationalError:
             raise  # concurrency: Odoo retries the whole request
-        except DataError as error:
-            return _error(
-                422,
-                request.env._("Invalid value"),
-                {"body": str(error).splitlines()[0][:200]},
-            )
-        except Exception:
-            _logger.exception("Invoices API: unexpected error")
-            return _error(
-                500, request.env._("Internal error"), {"server": "unexpected"}
-            )
+        except Exception as exception:  # noqa: BLE001 - every error is an answer
+            answer = api_errors.answer_for(exception)
+            if answer is None:
+                _logger.exception("Invoices API: unexpected error")
+                answer = api_errors.internal_error()
+            elif answer.code == 403:
+                _logger.info("Invoices API: access denied", exc_info=True)
+            request.env.cr.rollback()
+            return json_answer(answer)
 
     return wrapper
 
@@ -96,20 +69,20 @@ class InvoicesApi(http.Controller):
 
     def _require(self, scope):
         if scope not in request.env.context.get("crm_invoices_scopes", ()):
-            raise ApiResponse(
-                403,
+            raise ApiError(
                 request.env._("This token may not %(scope)s invoices", scope=scope),
                 {"scope": f"'{scope}' scope required"},
+                status=403,
             )
 
     def _method_not_allowed(self, allowed):
-        raise ApiResponse(
-            405,
+        raise ApiError(
             request.env._(
                 "Method %(method)s not allowed", method=request.httprequest.method
             ),
             {"method": "allowed: " + ", ".join(allowed)},
-            headers={"Allow": ", ".join(allowed)},
+            {"Allow": ", ".join(allowed)},
+            status=405,
         )
 
     def _body(self):
@@ -117,20 +90,20 @@ class InvoicesApi(http.Controller):
         httprequest = request.httprequest
         length = httprequest.content_length
         if length is not None and length > MAX_BODY_BYTES:
-            raise ApiResponse(
-                413,
+            raise ApiError(
                 request.env._("Request body too large"),
                 {"body": f"at most {MAX_BODY_BYTES} bytes"},
+                status=413,
             )
         mimetype = httprequest.mimetype or ""
         if mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
             return api_payload.parse_form(httprequest.form.items(multi=True))
         raw = httprequest.get_data(cache=True)
         if len(raw) > MAX_BODY_BYTES:
-            raise ApiResponse(
-                413,
+            raise ApiError(
                 request.env._("Request body too large"),
                 {"body": f"at most {MAX_BODY_BYTES} bytes"},
+                status=413,
             )
         if not raw.strip():
             return {}
@@ -149,10 +122,8 @@ class InvoicesApi(http.Controller):
                 invoice_id, include_cancelled=include_cancelled
             )
         if not invoice:
-            raise ApiResponse(
-                404,
-                request.env._("No data were found"),
-                {"id": f"no invoice {invoice_id}"},
+            raise ApiError(
+                api_errors.NOT_FOUND, {"id": f"no invoice {invoice_id}"}, status=404
             )
         return invoice
 
@@ -199,7 +170,7 @@ class InvoicesApi(http.Controller):
             perfex.only_fields(row, query["fields"]) for row in api._serialize(invoices)
         ]
         if not rows:
-            raise ApiResponse(404, request.env._("No data were found"), {})
+            raise ApiError(api_errors.NOT_FOUND, status=404)
         headers = [("X-Total-Count", str(total))]
         if has_more:
             following = api_payload.next_page_args(
@@ -213,37 +184,28 @@ class InvoicesApi(http.Controller):
         self._require("create")
         body = self._body()
         payload = api_payload.normalize_invoice(body, date_format=self._date_format())
-        key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()
-        claim = None
-        if key:
-            if len(key) > 255:
-                raise ValidationFailed({"Idempotency-Key": "at most 255 characters"})
-            digest = hashlib.sha256(
-                json.dumps(body, sort_keys=True, default=str).encode()
-            ).hexdigest()
-            outcome, claim = (
-                request.env["crm.invoices.api.idempotency"]
-                .sudo()
-                ._crm_claim(self._token(), key, digest)
+        status, answer, replayed = (
+            request.env["crm.invoices.api.idempotency"]
+            .sudo()
+            ._crm_answer_once(
+                self._token(),
+                request.httprequest.headers.get("Idempotency-Key"),
+                body,
+                lambda: self._created(payload),
             )
-            if outcome == "conflict":
-                raise ValidationFailed(
-                    {"Idempotency-Key": "already used with another request body"}
-                )
-            if outcome == "replay":
-                status, answer = claim
-                return _json(answer, status, [("Idempotent-Replayed", "true")])
+        )
+        headers = [("Idempotent-Replayed", "true")] if replayed else None
+        return _json(answer, status, headers)
+
+    def _created(self, payload):
         invoice, warnings = self._writer()._create(payload)
-        answer = api_serialize.success_json(
+        return api_serialize.success_json(
             "Invoice Added Successfully",
             record_id=invoice.id,
             id=invoice.id,
             invoice=self._one(invoice),
             **({"warnings": warnings} if warnings else {}),
         )
-        if claim is not None:
-            claim._crm_store(200, answer)
-        return _json(answer)
 
     @http.route("/api/invoices/<int:invoice_id>", **ROUTE)
     @api_endpoint
@@ -314,7 +276,7 @@ class InvoicesApi(http.Controller):
         api = request.env["crm.invoices.api"]
         invoices = api._search_keyword(keyword)
         if not invoices:
-            raise ApiResponse(404, request.env._("No data were found"), {})
+            raise ApiError(api_errors.NOT_FOUND, status=404)
         fields = api_payload.parse_fields(args)
         rows = api._serialize(invoices, shape="search")
         return _json([perfex.only_fields(row, fields) for row in rows])

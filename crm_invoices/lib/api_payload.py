@@ -12,12 +12,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from . import invoice_status, perfex
+from .api_errors import ValidationFailed
+from .api_fields import (
+    IGNORED,
+    INVOICE_FIELDS,
+    ITEM_FIELDS,
+    MAX_ID,
+    MAX_ITEMS,
+    MAX_SHORT,
+    MAX_TEXT,
+    READ_ONLY,
+    SORTABLE,
+    UPDATABLE,
+    keys,
+)
 
-MAX_ITEMS = 500
-#: Largest record id PostgreSQL's ``integer`` column holds.
-MAX_ID = 2**31 - 1
-MAX_TEXT = 10_000
-MAX_SHORT = 255
 #: Deepest nesting of a JSON body (objects and arrays) and of form keys
 #: (``newitems[0][taxname][]`` is 4 levels).
 MAX_DEPTH = 8
@@ -25,23 +34,12 @@ MAX_DEPTH = 8
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2999, 12, 31)
 
-DISCOUNT_TYPES = ("", "before_tax", "after_tax")
-
 _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
 _TAX = re.compile(r"^\s*(?P<name>[^|]+?)\s*\|\s*(?P<rate>-?\d+(?:\.\d+)?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DIGITS = re.compile(r"[0-9]{1,18}")
 _CODE = re.compile(r"\s*([0-9]{1,2})\s*")
-
-
-class ValidationFailed(Exception):
-    """Bad input: ``errors`` maps each offending field to a message."""
-
-    def __init__(self, errors, message="Validation failed"):
-        super().__init__(message)
-        self.errors = dict(errors)
-        self.message = message
 
 
 # ---------------------------------------------------------------- form data
@@ -205,7 +203,9 @@ def _decimal(value, field, errors, minimum=None, maximum=None, required=False):
         errors[field] = "must be a finite number"
         return None
     if minimum is not None and number < minimum:
-        errors[field] = f"must not be below {minimum}"
+        errors[field] = (
+            "must not be negative" if minimum == 0 else f"must not be below {minimum}"
+        )
         return None
     if maximum is not None and number > maximum:
         errors[field] = f"must not be above {maximum}"
@@ -257,13 +257,13 @@ def _bool(value, field, errors):
     return None
 
 
-def _currency(value, field, errors):
+def _currency(value, field, errors, minimum=1):
     """A currency id (int) or an ISO 4217 code (upper case str)."""
     if value is None or value == "":
         return None
     if isinstance(value, str) and _ISO_CURRENCY.match(value.strip()):
         return value.strip().upper()
-    return _int(value, field, errors, minimum=1)
+    return _int(value, field, errors, minimum=minimum)
 
 
 def parse_tax(value):
@@ -302,39 +302,62 @@ def _item(raw, prefix, errors, partial=False):
         errors[prefix] = "must be an object"
         return None
     item = {}
-    description = _text(
-        raw.get("description"),
-        f"{prefix}[description]",
-        errors,
-        MAX_SHORT,
-        required=not partial,
-    )
-    if description is not None:
-        item["description"] = description
-    long_description = _text(
-        raw.get("long_description"), f"{prefix}[long_description]", errors
-    )
-    if long_description is not None:
-        item["long_description"] = long_description
-    qty = _decimal(raw.get("qty"), f"{prefix}[qty]", errors, required=not partial)
-    if qty is not None:
-        if qty < 0:
-            errors[f"{prefix}[qty]"] = "must not be negative"
-        else:
-            item["qty"] = qty
-    rate = _decimal(raw.get("rate"), f"{prefix}[rate]", errors, required=not partial)
-    if rate is not None:
-        item["rate"] = rate
-    unit = _text(raw.get("unit"), f"{prefix}[unit]", errors, MAX_SHORT)
-    if unit is not None:
-        item["unit"] = unit
-    order = _int(raw.get("order", raw.get("item_order")), f"{prefix}[order]", errors)
-    if order is not None:
-        item["order"] = order
+    for field in ITEM_FIELDS:
+        if field.kind in ("taxes", "taxes_v3") or field.key == "itemid":
+            continue
+        value = _sent(raw, field)
+        value = _read(
+            field,
+            value,
+            f"{prefix}[{field.key}]",
+            errors,
+            required=field.required and not partial,
+        )
+        if value is not None:
+            item[field.key] = value
     taxes = _item_taxes(raw, prefix, errors)
     if taxes is not None:
         item["taxes"] = taxes
     return item
+
+
+def _sent(data, field):
+    """What a request sent for ``field``: under its key, else an alias."""
+    if field.key in data:
+        return data[field.key]
+    return next((data[alias] for alias in field.aliases if alias in data), None)
+
+
+def _read(field, value, name, errors, required=False, date_format="Y-m-d"):
+    """A sent value checked as its declaration says; ``None`` when absent or
+    wrong (then ``errors[name]`` says why)."""
+    kind = field.kind
+    if kind in ("text", "number"):
+        text = _text(value, name, errors, field.max_length, required=required)
+        if kind == "number" and text is not None:
+            return normalize_number(text)
+        return text
+    if kind in ("id", "integer"):
+        maximum = MAX_ID if field.maximum is None else field.maximum
+        return _int(value, name, errors, field.minimum, required, maximum)
+    if kind == "date":
+        return _date(value, name, errors, required, date_format)
+    if kind == "decimal":
+        return _decimal(value, name, errors, field.minimum, field.maximum, required)
+    if kind == "flag":
+        return _bool(value, name, errors)
+    if kind == "currency":
+        return _currency(value, name, errors, field.minimum)
+    if kind == "country":
+        return _country(value, name, errors, field.minimum)
+    if kind == "choice":
+        if value is None:
+            return None
+        if isinstance(value, dict | list) or value not in field.choices:
+            errors[name] = "must be " + " or ".join(filter(None, field.choices))
+            return None
+        return value
+    raise ValueError(f"{field.key}: no reader for kind {kind!r}")  # pragma: no cover
 
 
 def _item_taxes(raw, prefix, errors):
@@ -378,101 +401,20 @@ def _item_taxes(raw, prefix, errors):
 
 # ---------------------------------------------------------------- invoice
 
-HEADER_TEXT = {
-    "clientnote": "clientnote",
-    "adminnote": "adminnote",
-    "terms": "terms",
-}
-BILLING = ("billing_street", "billing_city", "billing_state", "billing_zip")
-SHIPPING = ("shipping_street", "shipping_city", "shipping_state", "shipping_zip")
-
 #: What a PUT may send and Odoo keeps.
-UPDATABLE = {
-    "clientid",
-    "number",
-    "date",
-    "duedate",
-    "currency",
-    *HEADER_TEXT,
-    *BILLING,
-    "billing_country",
-    *SHIPPING,
-    "shipping_country",
-    "include_shipping",
-    "sale_agent",
-    "discount_type",
-    "discount_percent",
-    "discount_total",
-    "adjustment",
-    "cancel_overdue_reminders",
-    "save_as_draft",
-    "sent",
-    "subtotal",
-    "total",
-    "newitems",
-    "items",
-    "removed_items",
-}
+UPDATABLE_KEYS = keys(UPDATABLE)
 #: Fields Perfex's forms send that have no meaning in Odoo: accepted so that
 #: Perfex clients work unchanged, and documented as without effect.
-PERFEX_IGNORED = {
-    "allowed_payment_modes",
-    "tags",
-    "recurring",
-    "repeat_every_custom",
-    "repeat_type_custom",
-    "cycles",
-    "show_quantity_as",
-    "show_shipping_on_invoice",
-    "project_id",
-    "custom_fields",
-    "isedit",
-    "task_id",
-    "expenseid",
-    "billed_tasks",
-    "billed_expenses",
-}
+PERFEX_IGNORED = keys(IGNORED)
 #: Keys of an invoice's answer that no request changes: a PUT may send them
 #: back (a client that edits what it read) only with the value they have.
-READ_ONLY = {
-    "id",
-    "prefix",
-    "number_format",
-    "formatted_number",
-    "currency_name",
-    "currencyid",
-    "symbol",
-    "name",
-    "decimal_separator",
-    "thousand_separator",
-    "placement",
-    "isdefault",
-    "total_tax",
-    "total_left_to_pay",
-    "status",
-    "status_name",
-    "datesend",
-    "datecreated",
-    "addedfrom",
-    "hash",
-    "token",
-    "last_overdue_reminder",
-    "deleted_customer_name",
-    "recurring_type",
-    "custom_recurring",
-    "total_cycles",
-    "is_recurring_from",
-    "last_recurring_date",
-    "subscription_id",
-    "odoo_id",
-    "portal_url",
-    "odoo",
-    "payments",
-    "attachments",
-    "visible_attachments_to_customer_found",
-    "client",
-    "scheduled_email",
-}
+READ_ONLY_KEYS = keys(READ_ONLY)
+#: The invoice's scalar fields a request writes, in the order they are checked.
+_SCALARS = tuple(
+    field
+    for field in INVOICE_FIELDS
+    if field.access == UPDATABLE and field.kind not in ("items", "ids")
+)
 
 
 def normalize_invoice(data, update=False, date_format="Y-m-d"):
@@ -497,9 +439,7 @@ def normalize_invoice(data, update=False, date_format="Y-m-d"):
         read_only = _check_update_keys(data, errors)
         if read_only:
             payload["read_only"] = read_only
-    _header(data, update, payload, errors, date_format)
-    _addresses(data, payload, errors)
-    _options(data, payload, errors)
+    _scalars(data, update, payload, errors, date_format)
     new_raw, items_raw = data.get("newitems"), data.get("items")
     if not update and new_raw in (None, "", [], {}):
         new_raw, items_raw = items_raw, None  # v3: items[] on a POST
@@ -529,44 +469,34 @@ def _check_update_keys(data, errors):
     """
     read_only = {}
     for key in data:
-        if key in UPDATABLE or key in PERFEX_IGNORED:
+        if key in UPDATABLE_KEYS or key in PERFEX_IGNORED:
             continue
-        if key in READ_ONLY:
+        if key in READ_ONLY_KEYS:
             read_only[key] = data[key]
             continue
         errors[str(key)[:60]] = "unknown field"
     return read_only
 
 
-def _header(data, update, payload, errors, date_format):
-    """Customer, number, dates, currency and notes."""
-    required = not update
-    clientid = _int(
-        data.get("clientid"), "clientid", errors, minimum=1, required=required
-    )
-    if clientid is not None:
-        payload["clientid"] = clientid
-    if data.get("number") not in (None, ""):
-        number = _text(data["number"], "number", errors, 64)
-        if number is not None:
-            payload["number"] = normalize_number(number)
-    invoice_date = _date(
-        data.get("date"), "date", errors, required=required, date_format=date_format
-    )
-    if invoice_date is not None:
-        payload["date"] = invoice_date
-    due_date = _date(data.get("duedate"), "duedate", errors, date_format=date_format)
-    if due_date is not None:
-        payload["duedate"] = due_date
+def _scalars(data, update, payload, errors, date_format):
+    """Customer, number, dates, currency, notes, addresses and options, as
+    declared; then the rules between them."""
+    for field in _SCALARS:
+        value = _read(
+            field,
+            data.get(field.key),
+            field.key,
+            errors,
+            required=field.required and not update,
+            date_format=date_format,
+        )
+        if value is not None:
+            payload[field.key] = value
+        elif field.clearable and update and field.key in data:
+            payload[field.key] = ""  # a PUT's empty note clears it
+    invoice_date, due_date = payload.get("date"), payload.get("duedate")
     if invoice_date and due_date and due_date < invoice_date:
         errors["duedate"] = "must not be before the invoice date"
-    currency = _currency(data.get("currency"), "currency", errors)
-    if currency is not None:
-        payload["currency"] = currency
-    for key in HEADER_TEXT:
-        value = _text(data.get(key), key, errors)
-        if value is not None or (update and key in data):
-            payload[key] = value or ""
 
 
 def normalize_number(number):
@@ -577,55 +507,13 @@ def normalize_number(number):
     return stripped or text[:1]
 
 
-def _country(value, field, errors):
+def _country(value, field, errors, minimum=0):
     """A Perfex country id (int), an ISO code (str), or 0 for none."""
     if value is None or value == "":
         return None
     if isinstance(value, str) and re.fullmatch(r"\s*[A-Za-z]{2}\s*", value):
         return value.strip().upper()
-    return _int(value, field, errors, minimum=0)
-
-
-def _addresses(data, payload, errors):
-    """Billing and shipping addresses (Perfex keeps them on the invoice)."""
-    for key in (*BILLING, *SHIPPING):
-        value = _text(data.get(key), key, errors, MAX_SHORT)
-        if value is not None:
-            payload[key] = value
-    for key in ("billing_country", "shipping_country"):
-        country = _country(data.get(key), key, errors)
-        if country is not None:
-            payload[key] = country
-    include = _bool(data.get("include_shipping"), "include_shipping", errors)
-    if include is not None:
-        payload["include_shipping"] = include
-
-
-def _options(data, payload, errors):
-    """Sale agent, discount, adjustment, flags and the totals the client expects."""
-    if data.get("sale_agent") not in (None, ""):
-        agent = _int(data["sale_agent"], "sale_agent", errors, minimum=0)
-        if agent is not None:
-            payload["sale_agent"] = agent
-    discount_type = data.get("discount_type")
-    if discount_type is not None:
-        if discount_type not in DISCOUNT_TYPES:
-            errors["discount_type"] = "must be before_tax or after_tax"
-        else:
-            payload["discount_type"] = discount_type
-    percent = _decimal(
-        data.get("discount_percent"), "discount_percent", errors, minimum=0, maximum=100
-    )
-    if percent is not None:
-        payload["discount_percent"] = percent
-    for flag in ("cancel_overdue_reminders", "save_as_draft", "sent"):
-        value = _bool(data.get(flag), flag, errors)
-        if value is not None:
-            payload[flag] = value
-    for key in ("subtotal", "total", "adjustment", "discount_total"):
-        value = _decimal(data.get(key), key, errors)
-        if value is not None:
-            payload[key] = value
+    return _int(value, field, errors, minimum=minimum)
 
 
 def _new_items(raw, errors, field="newitems"):
@@ -704,16 +592,6 @@ def _removed_items(raw, errors):
 # ---------------------------------------------------------------- listing
 
 
-SORTABLE = {
-    "id": "id",
-    "date": "invoice_date",
-    "duedate": "invoice_date_due",
-    "datecreated": "create_date",
-    "number": "name",
-    "total": "amount_total",
-    "status": "crm_status",
-    "clientid": "commercial_partner_id",
-}
 #: Perfex lists invoices by id.
 DEFAULT_ORDER = "id asc"
 MAX_PER_PAGE = 100

@@ -9,6 +9,7 @@ ids and codes are numbers; dates are ISO strings.
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import invoice_status
+from .api_errors import error_json  # noqa: F401 - the answers' error shape
 
 _QUANTUMS = {digits: Decimal(1).scaleb(-digits) for digits in range(7)}
 
@@ -75,7 +76,7 @@ def invoice_json(values, items=None, payments=None):
         "adminnote": values.get("adminnote") or "",
         "terms": values.get("terms") or "",
         "sale_agent": values.get("sale_agent") or 0,
-        "cancel_overdue_reminders": 1 if values.get("no_reminders") else 0,
+        "cancel_overdue_reminders": 1 if values.get("cancel_overdue_reminders") else 0,
         "billing_street": values.get("billing_street") or "",
         "billing_city": values.get("billing_city") or "",
         "billing_state": values.get("billing_state") or "",
@@ -84,18 +85,7 @@ def invoice_json(values, items=None, payments=None):
         "datecreated": _datetime(values.get("create_date")),
         "odoo_id": values["id"],
         "portal_url": values.get("portal_url"),
-        "odoo": {
-            "move_type": values.get("move_type"),
-            "state": values.get("state"),
-            "payment_state": values.get("payment_state"),
-            "company_id": values.get("company_id"),
-            "partner_id": values.get("partner_id"),
-            "days_overdue": values.get("days_overdue") or 0,
-            "amount_residual_company_currency": money(
-                values.get("amount_residual_signed"), values.get("company_digits", 2)
-            ),
-            "last_reminder": values.get("last_reminder") or None,
-        },
+        "odoo": odoo_block(values),
     }
     if items is not None:
         result["items"] = [item_json(item, values["id"], digits) for item in items]
@@ -104,6 +94,23 @@ def invoice_json(values, items=None, payments=None):
             payment_json(payment, values["id"], digits) for payment in payments
         ]
     return result
+
+
+def odoo_block(values):
+    """What Odoo knows of an invoice beyond Perfex's keys: the ``odoo`` key of
+    every answer shape."""
+    return {
+        "move_type": values.get("move_type"),
+        "state": values.get("state"),
+        "payment_state": values.get("payment_state"),
+        "company_id": values.get("company_id"),
+        "partner_id": values.get("partner_id"),
+        "days_overdue": values.get("days_overdue") or 0,
+        "amount_residual_company_currency": money(
+            values.get("amount_residual_signed"), values.get("company_digits", 2)
+        ),
+        "last_reminder": values.get("last_reminder") or None,
+    }
 
 
 def item_json(item, invoice_id, digits=2):
@@ -131,10 +138,6 @@ def payment_json(payment, invoice_id, digits=2):
         "date": _date(payment.get("date")),
         "transactionid": payment.get("reference") or "",
     }
-
-
-def error_json(message, errors=None):
-    return {"status": False, "message": message, "error": dict(errors or {})}
 
 
 def success_json(message, **extra):

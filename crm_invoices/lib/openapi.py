@@ -2,7 +2,7 @@
 
 import copy
 
-from . import perfex
+from . import api_fields, perfex
 from .api_payload import (
     DEFAULT_PER_PAGE,
     LEGACY_LIMIT,
@@ -11,7 +11,6 @@ from .api_payload import (
     MAX_PER_PAGE,
     MIN_DATE,
     PAGE_META_KEYS,
-    PERFEX_IGNORED,
     SORTABLE,
 )
 
@@ -80,44 +79,7 @@ def _errors(*codes):
     return {code: ERRORS[code] for code in (*codes, "503")}
 
 
-ITEM_INPUT = {
-    "type": "object",
-    "properties": {
-        "description": {"type": "string", "maxLength": 255},
-        "long_description": {"type": "string"},
-        "qty": {"type": ["number", "string"], "minimum": 0, "examples": [2]},
-        "rate": {"type": ["number", "string"], "examples": ["50.00"]},
-        "unit": {
-            "type": "string",
-            "description": "Unit of measure name, if Odoo has it.",
-        },
-        "order": {"type": ["integer", "string"]},
-        "taxname": {
-            "oneOf": [
-                {"type": "array", "items": {"type": "string"}},
-                {"type": "string"},
-            ],
-            "description": 'Taxes as "NAME|RATE", e.g. "TVA|19.00": the company\'s '
-            "sale tax of that rate (NAME tells apart taxes of one rate; Perfex "
-            "Taxes maps other names). An empty value: no tax.",
-        },
-        "taxes": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "rate": {"type": ["number", "string"]},
-                },
-            },
-            "description": "Perfex v3: taxes as objects, instead of taxname.",
-        },
-        "itemid": {
-            "type": ["integer", "string"],
-            "description": "In a PUT's items: the item (line) to change.",
-        },
-    },
-}
+ITEM_INPUT = {"type": "object", "properties": api_fields.item_properties()}
 
 INVOICE_INPUT = {
     "type": "object",
@@ -125,99 +87,9 @@ INVOICE_INPUT = {
         "Also accepted as form data with Perfex's field names, e.g. "
         "`newitems[0][description]`, `newitems[0][taxname][]`."
     ),
-    "properties": {
-        "clientid": {
-            "type": ["integer", "string"],
-            "description": "The customer: its Perfex client id, else its Odoo id "
-            "(never a company of the database).",
-        },
-        "number": {
-            "type": ["string", "integer"],
-            "description": "The client's invoice number, unique in the company "
-            "(409 'The Invoice number is already in use'); leading zeros do not "
-            "count. Odoo's legal sequence still numbers the invoice.",
-        },
-        "date": {
-            "type": "string",
-            "description": "YYYY-MM-DD, or the Perfex date format of the company's "
-            "settings (e.g. d/m/Y).",
-        },
-        "duedate": {"type": "string", "description": "As date."},
-        "currency": {
-            "type": ["integer", "string"],
-            "description": "ISO 4217 code, or a Perfex currency id (1 USD, 2 EUR, "
-            "or as mapped on the currency).",
-        },
-        "newitems": {
-            "oneOf": [
-                {"type": "array", "items": ITEM_INPUT},
-                {"type": "object", "additionalProperties": ITEM_INPUT},
-            ]
-        },
-        "items": {
-            "oneOf": [
-                {"type": "array", "items": ITEM_INPUT},
-                {"type": "object", "additionalProperties": ITEM_INPUT},
-            ],
-            "description": "Perfex v3: the items of a new invoice (when newitems "
-            "is not sent).",
-        },
-        "billing_street": {"type": "string"},
-        "billing_city": {"type": "string"},
-        "billing_state": {"type": "string"},
-        "billing_zip": {"type": "string"},
-        "billing_country": {
-            "type": ["integer", "string"],
-            "description": "Perfex country id (194 is Saudi Arabia), ISO 3166 "
-            "code, or 0 for none.",
-        },
-        "include_shipping": {"type": ["integer", "boolean", "string"]},
-        "shipping_street": {"type": "string"},
-        "shipping_city": {"type": "string"},
-        "shipping_state": {"type": "string"},
-        "shipping_zip": {"type": "string"},
-        "shipping_country": {
-            "type": ["integer", "string"],
-            "description": "As billing_country.",
-        },
-        "adjustment": {
-            "type": ["number", "string"],
-            "description": "Perfex's adjustment: an amount without tax added to "
-            "the total (a line of its own in Odoo).",
-        },
-        "discount_total": {
-            "type": ["number", "string"],
-            "description": "Accepted; Odoo computes it from discount_percent.",
-        },
-        "clientnote": {"type": "string"},
-        "terms": {"type": "string"},
-        "adminnote": {"type": "string"},
-        "sale_agent": {"type": ["integer", "string"], "description": "Staff user id."},
-        "discount_type": {"enum": ["", "before_tax", "after_tax"]},
-        "discount_percent": {
-            "type": ["number", "string"],
-            "minimum": 0,
-            "maximum": 100,
-        },
-        "cancel_overdue_reminders": {"type": ["integer", "boolean", "string"]},
-        "save_as_draft": {"type": ["integer", "boolean", "string"]},
-        "sent": {"type": ["integer", "boolean", "string"]},
-        "subtotal": {
-            "type": ["number", "string"],
-            "description": "Quantity x rate of the items, before discount: checked "
-            "against Odoo's (422 when they differ).",
-        },
-        "total": {
-            "type": ["number", "string"],
-            "description": "Checked against Odoo's total (422 when they differ).",
-        },
-    },
+    "required": list(api_fields.REQUIRED),
+    "properties": api_fields.request_properties(items_schema=ITEM_INPUT),
 }
-
-for _ignored in sorted(PERFEX_IGNORED):
-    INVOICE_INPUT["properties"][_ignored] = {
-        "description": "Sent by Perfex clients; accepted, without effect in Odoo."
-    }
 
 INVOICE_UPDATE = {
     "type": "object",
@@ -226,24 +98,12 @@ INVOICE_UPDATE = {
     "to draft, applies the change and posts it again under the same number "
     "(action 'reposted'); otherwise 409 says why. Read-only keys of an answer may "
     "be sent back with their value; another value is a 422.",
-    "properties": {
-        **INVOICE_INPUT["properties"],
-        "items": {
-            "oneOf": [
-                {"type": "object", "additionalProperties": ITEM_INPUT},
-                {"type": "array", "items": ITEM_INPUT},
-            ],
-            "description": "Changes to existing items, named by itemid (or id, or "
-            "their key); an item without one is added.",
-        },
-        "removed_items": {
-            "oneOf": [
-                {"type": "array", "items": {"type": ["integer", "string"]}},
-                {"type": ["integer", "string"]},
-            ]
-        },
-    },
+    "properties": api_fields.request_properties(update=True, items_schema=ITEM_INPUT),
 }
+INVOICE_UPDATE["properties"]["items"]["description"] = (
+    "Changes to existing items, named by itemid (or id, or their key); an item "
+    "without one is added."
+)
 
 SCHEMAS = {
     "Error": {

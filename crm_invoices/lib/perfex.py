@@ -245,7 +245,7 @@ def invoice_columns(values):
         "last_overdue_reminder": api_serialize.date_text(
             values.get("last_reminder_date")
         ),
-        "cancel_overdue_reminders": _flag(values.get("no_reminders")),
+        "cancel_overdue_reminders": _flag(values.get("cancel_overdue_reminders")),
         "allowed_payment_modes": None,
         "token": None,
         "discount_percent": _money(percent, 2),
@@ -377,16 +377,7 @@ def odoo_extras(values):
             "status_name": dict(invoice_status.SELECTION).get(
                 values.get("crm_status") or invoice_status.DRAFT
             ),
-            "move_type": values.get("move_type"),
-            "state": values.get("state"),
-            "payment_state": values.get("payment_state"),
-            "company_id": values.get("company_id"),
-            "partner_id": values.get("partner_id"),
-            "days_overdue": values.get("days_overdue") or 0,
-            "amount_residual_company_currency": _money(
-                values.get("amount_residual_signed"), values.get("company_digits", 2)
-            ),
-            "last_reminder": values.get("last_reminder") or None,
+            **api_serialize.odoo_block(values),
         },
     }
 

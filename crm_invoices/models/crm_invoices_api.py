@@ -1,20 +1,17 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
 
 from ..lib import api_payload, api_serialize, openapi, perfex
 from ..lib import invoice_status as status_rules
+from ..lib.api_fields import ODOO_FIELDS
 
 INVOICE_TYPES = ("out_invoice",)
-
-
-class ApiConflict(UserError):
-    """The request is valid but the invoice's state forbids it (HTTP 409)."""
-
-    def __init__(self, message, errors=None):
-        super().__init__(message)
-        self.errors = errors or {"state": message}
+#: The plain fields' columns, under their API keys (see ``lib/api_fields``).
+_PLAIN_COLUMNS = SQL(", ").join(
+    SQL("move.%s AS %s", SQL.identifier(field), SQL.identifier(key))
+    for key, field in ODOO_FIELDS.items()
+)
 
 
 class CrmInvoicesApi(models.AbstractModel):
@@ -101,9 +98,7 @@ class CrmInvoicesApi(models.AbstractModel):
         if filters.get("status"):
             domain.append(("crm_status", "in", filters["status"]))
         if filters.get("clientid"):
-            customer = self.env["crm.invoices.api.writer"]._customer_of_id(
-                filters["clientid"]
-            )
+            customer = self.env["res.partner"]._crm_of_api_clientid(filters["clientid"])
             domain.append(("commercial_partner_id", "=", customer.id or 0))
         if filters.get("date_from"):
             domain.append(("invoice_date", ">=", filters["date_from"]))
@@ -238,12 +233,8 @@ class CrmInvoicesApi(models.AbstractModel):
                        move.amount_residual, move.amount_residual_signed,
                        move.crm_status, move.is_move_sent AS is_sent,
                        move.crm_date_sent AS date_sent,
-                       move.crm_client_note AS clientnote,
-                       move.crm_admin_note AS adminnote,
-                       move.narration AS terms,
+                       %s,
                        COALESCE(agent.crm_perfex_id, agent.id) AS sale_agent,
-                       move.crm_no_reminders AS no_reminders,
-                       move.crm_discount_type AS discount_type,
                        move.crm_last_reminder_date AS last_reminder_date,
                        move.crm_last_reminder_level_id AS last_reminder_level_id,
                        move.create_uid, move.create_date, move.move_type,
@@ -258,6 +249,7 @@ class CrmInvoicesApi(models.AbstractModel):
              LEFT JOIN res_users agent ON agent.id = move.invoice_user_id
                  WHERE move.id IN %s
                 """,
+                _PLAIN_COLUMNS,
                 ids,
             )
         )
@@ -410,9 +402,7 @@ class CrmInvoicesApi(models.AbstractModel):
 
     @api.model
     def _item_values(self, invoice):
-        lines = invoice.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product" and not line.crm_is_adjustment
-        )
+        lines = invoice.invoice_line_ids._crm_items()
         items = []
         for line in lines:
             description, long_description = api_serialize.split_description(line.name)

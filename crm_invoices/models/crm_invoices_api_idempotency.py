@@ -1,11 +1,15 @@
+import hashlib
 import json
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.api_errors import ValidationFailed
+
 #: How long a key is remembered.
 KEY_LIFETIME = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
 
 
 class CrmInvoicesApiIdempotency(models.Model):
@@ -33,6 +37,43 @@ class CrmInvoicesApiIdempotency(models.Model):
     _sql_constraints = [
         ("token_key_uniq", "UNIQUE(token_id, key)", "This idempotency key was used."),
     ]
+
+    @api.model
+    def _crm_answer_once(self, token, key, body, answer):
+        """The answer to a POST, computed once per ``Idempotency-Key``.
+
+        Without a key, ``answer()`` is simply called.  With one, the first
+        request runs ``answer()`` and its answer is kept (in the request's
+        transaction: a failure keeps nothing); a retry with the same key and
+        body gets that answer back; the key with another body is a 422.
+
+        :param token: the request's ``crm.invoices.api.token``.
+        :param key: the ``Idempotency-Key`` header, or ``None``.
+        :param body: the request body (parsed), to tell a retry from a reuse.
+        :param answer: computes the success answer (a JSON-able dict).
+        :return: ``(status, answer, replayed)``.
+        """
+        key = (key or "").strip()
+        if not key:
+            return 200, answer(), False
+        if len(key) > MAX_KEY_LENGTH:
+            raise ValidationFailed(
+                {"Idempotency-Key": f"at most {MAX_KEY_LENGTH} characters"}
+            )
+        digest = hashlib.sha256(
+            json.dumps(body, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        outcome, claim = self._crm_claim(token, key, digest)
+        if outcome == "conflict":
+            raise ValidationFailed(
+                {"Idempotency-Key": "already used with another request body"}
+            )
+        if outcome == "replay":
+            status, stored = claim
+            return status, stored, True
+        result = answer()
+        claim._crm_store(200, result)
+        return 200, result, False
 
     @api.model
     def _crm_claim(self, token, key, request_hash):

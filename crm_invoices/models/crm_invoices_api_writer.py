@@ -3,15 +3,9 @@ from psycopg2 import IntegrityError
 from odoo import Command, api, models
 from odoo.tools import float_compare, float_is_zero, html2plaintext
 
-from ..lib.api_payload import BILLING, SHIPPING, ValidationFailed
-from .crm_invoices_api import ApiConflict
+from ..lib.api_errors import ApiConflict, ValidationFailed
+from ..lib.api_fields import BILLING, ODOO_FIELDS, SHIPPING
 
-#: Perfex text fields and the invoice fields they go to.
-FIELD_OF_TEXT = {
-    "clientnote": "crm_client_note",
-    "adminnote": "crm_admin_note",
-    "terms": "narration",
-}
 #: Invoice fields a posted invoice can change without being reset to draft.
 NO_RESET_FIELDS = {
     "crm_client_note",
@@ -118,11 +112,7 @@ class CrmInvoicesApiWriter(models.AbstractModel):
             invoice.action_crm_mark_sent()
             outcome = "updated" if outcome == "unchanged" else outcome
         if commands:
-            remaining = invoice.invoice_line_ids.filtered(
-                lambda line: (
-                    line.display_type == "product" and not line.crm_is_adjustment
-                )
-            )
+            remaining = invoice.invoice_line_ids._crm_items()
             if not remaining:
                 raise ValidationFailed(
                     {"removed_items": "an invoice keeps at least one item"}
@@ -296,32 +286,20 @@ class CrmInvoicesApiWriter(models.AbstractModel):
                 values["currency_id"] = currency.id
         if "sale_agent" in payload:
             values["invoice_user_id"] = self._sale_agent(payload["sale_agent"], errors)
-        for key, field in FIELD_OF_TEXT.items():
-            if key in payload:
+        for key, field in ODOO_FIELDS.items():
+            if key in payload:  # plain fields: kept as sent
                 values[field] = payload[key] or False
-        if "cancel_overdue_reminders" in payload:
-            values["crm_no_reminders"] = payload["cancel_overdue_reminders"]
-        if "discount_type" in payload:
-            values["crm_discount_type"] = payload["discount_type"] or False
         values.update(self._sent_values(payload, invoice))
         if errors:
             raise ValidationFailed(errors)
         return values
 
     @api.model
-    def _customer_of_id(self, clientid):
-        """The contact a client id names: its Perfex id first, else its Odoo id."""
-        partners = self.env["res.partner"].with_context(active_test=False)
-        return partners.search([("crm_perfex_id", "=", clientid)], limit=1) or (
-            partners.search([("id", "=", clientid)], limit=1)
-        )
-
-    @api.model
     def _customer_values(self, payload, invoice, errors):
         values = {}
         customer = invoice.partner_id if invoice else self.env["res.partner"]
         if "clientid" in payload:
-            customer = self._customer_of_id(payload["clientid"])
+            customer = self.env["res.partner"]._crm_of_api_clientid(payload["clientid"])
             is_company = customer and self.env["res.company"].sudo().search_count(
                 [("partner_id", "=", customer.commercial_partner_id.id)], limit=1
             )
@@ -487,9 +465,7 @@ class CrmInvoicesApiWriter(models.AbstractModel):
     def _line_commands(self, invoice, payload):
         """The line commands of a PUT: changed, removed and new items, the
         discount on the others, the adjustment."""
-        lines = invoice.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product" and not line.crm_is_adjustment
-        )
+        lines = invoice.invoice_line_ids._crm_items()
         taxes = self._tax_matcher()
         commands, errors = [], {}
         for line_id, changes in (payload.get("items") or {}).items():
@@ -667,9 +643,7 @@ class CrmInvoicesApiWriter(models.AbstractModel):
         :return: ``{field: what differs}`` (the answer's ``warnings``)
         """
         currency = invoice.currency_id
-        items = invoice.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product" and not line.crm_is_adjustment
-        )
+        items = invoice.invoice_line_ids._crm_items()
         gross = sum(line.quantity * line.price_unit for line in items)
         errors = {}
         for key, computed in (("subtotal", gross), ("total", invoice.amount_total)):

@@ -1,11 +1,11 @@
 from psycopg2 import OperationalError
-from werkzeug.exceptions import HTTPException
 
 from odoo import models
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
-from ..lib import api_serialize, api_token
+from ..lib import api_errors, api_token
+from ..lib.api_errors import ApiError
 
 #: The paths of this addon's API: their errors are JSON, others' stay theirs
 #: (OCA's fastapi, for one, also mounts apps under /api/).
@@ -13,6 +13,13 @@ API_PREFIXES = ("/api/invoices", "/api/delete/invoices", "/api/openapi.json")
 #: Where a request keeps its authentication, so that Odoo's retry of the same
 #: client request (after a serialization failure) does not count it again.
 AUTH_ENVIRON_KEY = "crm_invoices.token_auth"
+
+
+def json_answer(error):
+    """The JSON response of an :class:`~..lib.api_errors.ApiError`."""
+    return request.make_json_response(
+        error.body(), headers=list(error.headers.items()), status=error.code
+    )
 
 
 def is_api_path(path):
@@ -39,34 +46,34 @@ class IrHttp(models.AbstractModel):
         if AUTH_ENVIRON_KEY not in environ:
             value = api_token.extract_token(request.httprequest.headers.get)
             if not value:
-                raise ApiResponse(
-                    401,
+                raise ApiError(
                     request.env._(
                         "Authentication required: send the header 'authtoken: <token>'"
                     ),
                     {"authtoken": "missing"},
-                    headers={"WWW-Authenticate": 'Bearer realm="crm-invoices"'},
+                    {"WWW-Authenticate": 'Bearer realm="crm-invoices"'},
+                    status=401,
                 )
             environ[AUTH_ENVIRON_KEY] = request.env[
                 "crm.invoices.api.token"
             ]._crm_authenticate(value)
         grant, reason = environ[AUTH_ENVIRON_KEY]
         if grant is None:
-            raise ApiResponse(
-                401,
+            raise ApiError(
                 reason,
                 {"authtoken": reason},
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                status=401,
             )
         if grant["retry_after"]:
-            raise ApiResponse(
-                429,
+            raise ApiError(
                 request.env._(
                     "Too many requests: retry in %(seconds)s seconds",
                     seconds=grant["retry_after"],
                 ),
                 {"rate_limit": f"{grant['rate_limit']} requests per minute"},
-                headers={"Retry-After": str(grant["retry_after"])},
+                {"Retry-After": str(grant["retry_after"])},
+                status=429,
             )
         request.update_env(
             user=grant["user_id"],
@@ -92,8 +99,8 @@ class IrHttp(models.AbstractModel):
         addons' /api/ included, keep Odoo's handling."""
         if not is_api_path(request.httprequest.path):
             return super()._handle_error(exception)
-        if isinstance(exception, ApiResponse):
-            return exception.get_response()
+        if isinstance(exception, ApiError):
+            return json_answer(exception)
         headers = {}
         status = getattr(exception, "code", None)
         if isinstance(exception, OperationalError) and (
@@ -101,39 +108,6 @@ class IrHttp(models.AbstractModel):
         ):
             status = 503
             headers["Retry-After"] = "1"
-        elif not isinstance(status, int) or not 400 <= status < 600:
-            status = 500
         if status == 405 and getattr(exception, "valid_methods", None):
             headers["Allow"] = ", ".join(exception.valid_methods)
-        messages = {
-            404: "No data were found",
-            405: "Method not allowed",
-            503: "The server is busy: retry",
-        }
-        message = messages.get(status, "Internal error")
-        return ApiResponse(
-            status, message, {"request": message}, headers
-        ).get_response()
-
-
-class ApiResponse(HTTPException):
-    """An API answer other than success, always JSON.
-
-    A werkzeug HTTP exception: raised during authentication, Odoo answers with
-    :meth:`get_response`; raised in an endpoint, the controller does.
-    """
-
-    def __init__(self, status, message, errors=None, headers=None):
-        super().__init__(message)
-        self.code = status
-        self.message = message
-        self.errors = errors or {}
-        self.headers = headers or {}
-
-    def get_response(self, environ=None, scope=None):
-        response = request.make_json_response(
-            api_serialize.error_json(self.message, self.errors),
-            headers=list(self.headers.items()),
-            status=self.code,
-        )
-        return response
+        return json_answer(api_errors.routing_error(status, headers))

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -28,6 +28,16 @@ class ResPartner(models.Model):
             "Another contact has this Perfex client id.",
         ),
     ]
+
+    @api.model
+    def _crm_of_api_clientid(self, clientid):
+        """The contact an API ``clientid`` names: its Perfex id first, else its
+        Odoo id (archived contacts included), under the caller's rights.  The
+        one lookup of a customer the API's reader and writer share."""
+        partners = self.with_context(active_test=False)
+        return partners.search([("crm_perfex_id", "=", clientid)], limit=1) or (
+            partners.search([("id", "=", clientid)], limit=1)
+        )
 
     def _commercial_fields(self):
         # Contacts follow their company's choice.

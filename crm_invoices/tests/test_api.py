@@ -4,7 +4,9 @@ from zoneinfo import ZoneInfo
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import html2plaintext
 
+from ..lib.api_fields import ODOO_FIELDS
 from .common import CrmInvoicesCommon, days_from_today, iso_days_from_today
 
 
@@ -597,6 +599,36 @@ class TestApiInvoices(ApiCommon):
             422,
             "items[999999]",
         )
+
+    def test_every_plain_field_of_the_table_is_written_and_read_back(self):
+        """The field table's plain fields: a PUT keeps each in its Odoo field,
+        and both answer shapes read it back under its key."""
+        sent = {
+            "clientnote": "Thank you",
+            "adminnote": "call Monday",
+            "terms": "30 days",
+            "discount_type": "after_tax",
+            "cancel_overdue_reminders": 1,
+        }
+        self.assertEqual(set(sent), set(ODOO_FIELDS))
+        invoice = self.make_invoice(due_date=self.in_a_month)
+        ok = self.api("PUT", f"/api/invoices/{invoice.id}", token=self.full, json=sent)
+        self.assertEqual(ok.status_code, 200, ok.text)
+        for key, field in ODOO_FIELDS.items():
+            kept = invoice[field]
+            if field == "narration":
+                kept = html2plaintext(kept)
+            self.assertEqual(
+                kept, True if key == "cancel_overdue_reminders" else sent[key]
+            )
+        perfex_row = ok.json()["invoice"]
+        page = self.api(
+            "GET", "/api/invoices?page=1&per_page=100", token=self.full
+        ).json()["data"]
+        (typed_row,) = [row for row in page if row["id"] == invoice.id]
+        for key, value in sent.items():
+            self.assertEqual(perfex_row[key], str(value), key)
+            self.assertEqual(typed_row[key], value, key)
 
     def test_posted_invoice_notes_change_without_reset(self):
         invoice = self.make_invoice(due_date=self.in_a_month)
