@@ -24,6 +24,10 @@ OPERATORS = {
     "in": lambda value, options: value in options,
     "not in": lambda value, options: value not in options,
 }
+#: The operators that compare two values.
+COMPARISONS = {
+    name: compare for name, compare in OPERATORS.items() if name not in ("in", "not in")
+}
 
 
 def _truthy(value):

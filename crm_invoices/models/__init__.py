@@ -2,6 +2,10 @@ from . import crm_invoices_bulk_mixin
 from . import crm_invoices_export_mixin
 from . import crm_invoices_ratio_mixin
 from . import account_move
+from . import account_move_api
+from . import account_move_bulk_actions
+from . import account_move_overdue
+from . import account_move_urls
 from . import account_move_line
 from . import crm_invoices_api
 from . import crm_invoices_api_idempotency

@@ -1,31 +1,21 @@
 import logging
-import operator
-import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from ..lib import invoice_status as status_rules
-from ..lib import perfex
+from ..lib.domain_rule import COMPARISONS
 
 _logger = logging.getLogger(__name__)
 
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
-COMPARATORS = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "crm.invoices.bulk.mixin", "crm.invoices.export.mixin"]
+    _inherit = ["account.move", "crm.invoices.export.mixin"]
 
     crm_status = fields.Selection(
         selection=status_rules.SELECTION,
@@ -166,9 +156,7 @@ class AccountMove(models.Model):
         credit_notes = self.filtered(
             lambda move: move.move_type == "out_refund" and move.state == "posted"
         )
-        receivables = credit_notes.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-        )
+        receivables = credit_notes.line_ids._crm_receivable()
         return receivables.matched_debit_ids.filtered(
             lambda partial: (
                 partial.debit_move_id.move_id.origin_payment_id
@@ -197,7 +185,7 @@ class AccountMove(models.Model):
         ``today - due date`` days, so "days > n" means "due before today - n".
         """
         if (
-            operator not in COMPARATORS
+            operator not in COMPARISONS
             or isinstance(value, bool)
             or not isinstance(value, int)
         ):
@@ -211,7 +199,7 @@ class AccountMove(models.Model):
             ("crm_status", "=", status_rules.OVERDUE),
             ("invoice_date_due", flipped[operator], threshold),
         ]
-        if COMPARATORS[operator](0, value):
+        if COMPARISONS[operator](0, value):
             return ["|", ("crm_status", "!=", status_rules.OVERDUE)] + late
         return late
 
@@ -308,114 +296,6 @@ class AccountMove(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_crm_mark_sent(self):
-        """Mark posted invoices as sent (sent by another channel than Odoo)."""
-        not_posted = self.filtered(lambda m: m.state != "posted")
-        if not_posted:
-            raise UserError(
-                self.env._(
-                    "Only posted invoices can be marked as sent: %(names)s",
-                    names=", ".join(not_posted.mapped("display_name")),
-                )
-            )
-        to_mark = self.filtered(lambda m: not m.is_move_sent)
-        to_mark.is_move_sent = True
-        return True
-
-    def action_crm_bulk_mark_sent(self):
-        groups = self._crm_partition(
-            {
-                self.env._("not posted"): lambda m: m.state != "posted",
-                self.env._("already sent"): lambda m: m.is_move_sent,
-            }
-        )
-        done = groups.pop(None)
-        done.action_crm_mark_sent()
-        return self._crm_bulk_result(
-            self.env._("%(count)s invoice(s) marked as sent."), done, groups
-        )
-
-    def action_crm_bulk_send(self):
-        """Open Odoo's send wizard on the posted invoices of the selection."""
-        groups = self._crm_partition(
-            {
-                self.env._("not posted: post it before sending"): lambda m: (
-                    m.state != "posted"
-                )
-            }
-        )
-        done = groups.pop(None)
-        if not done:
-            return self._crm_bulk_result(
-                self.env._("%(count)s invoice(s) to send."), done, groups
-            )
-        wizard = done.action_send_and_print()
-        if not groups:
-            return wizard
-        return self._crm_bulk_result(
-            self.env._("%(count)s invoice(s) to send."),
-            done,
-            groups,
-            next_action=wizard,
-        )
-
-    def action_crm_bulk_cancel(self):
-        groups = self._crm_partition(
-            {
-                self.env._("already cancelled"): lambda m: m.state == "cancel",
-                self.env._(
-                    "has payments: unreconcile them or issue a credit note"
-                ): lambda m: m.state == "posted" and m.payment_state != "not_paid",
-                self.env._("waiting for a cancellation request"): lambda m: (
-                    m.need_cancel_request
-                ),
-            }
-        )
-        done = groups.pop(None)
-        done, failed = done._crm_try_in_batch(lambda moves: moves.button_cancel())
-        self._crm_merge_failures(groups, failed)
-        return self._crm_bulk_result(
-            self.env._("%(count)s invoice(s) cancelled."), done, groups
-        )
-
-    def action_crm_bulk_reset_to_draft(self):
-        groups = self._crm_partition(
-            {
-                self.env._("already a draft"): lambda m: m.state == "draft",
-                self.env._("has payments: unreconcile them first"): lambda m: (
-                    m.state == "posted" and m.payment_state != "not_paid"
-                ),
-                self.env._("waiting for a cancellation request"): lambda m: (
-                    m.need_cancel_request
-                ),
-            }
-        )
-        done = groups.pop(None)
-        done, failed = done._crm_try_in_batch(lambda moves: moves.button_draft())
-        self._crm_merge_failures(groups, failed)
-        return self._crm_bulk_result(
-            self.env._("%(count)s invoice(s) reset to draft."), done, groups
-        )
-
-    def action_crm_bulk_delete(self):
-        numbered = self._crm_numbered()
-        groups = self._crm_partition(
-            {
-                self.env._(
-                    "posted invoices are never deleted: cancel them"
-                ): lambda m: m.state == "posted",
-                self.env._(
-                    "has a number: cancel it so the numbering has no hole"
-                ): lambda m: m in numbered,
-            }
-        )
-        done = groups.pop(None)
-        done, failed = done._crm_try_in_batch(lambda moves: moves.unlink())
-        self._crm_merge_failures(groups, failed)
-        return self._crm_bulk_result(
-            self.env._("%(count)s invoice(s) deleted."), done, groups
-        )
-
     def action_crm_send_reminder(self):
         """Open the wizard that sends the reminder due (or a chosen level) now."""
         return {
@@ -425,91 +305,6 @@ class AccountMove(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_move_ids": self.ids},
-        }
-
-    def crm_get_pay_url(self):
-        """Where the customer pays this invoice online (in the reminder emails).
-
-        The invoice gets its portal access token if it has none yet.
-        """
-        self.ensure_one()
-        self._portal_ensure_token()
-        return self._crm_pay_urls()[self.id]
-
-    def _crm_api_repost_refusal(self):
-        """Why a REST API change may not reset this posted invoice to draft and
-        post it again, or ``None`` when it may.
-
-        Other addons add their reasons with ``super()`` (e-Factura: an invoice
-        sent to the tax authority).
-        """
-        self.ensure_one()
-        if not self.company_id.crm_api_repost:
-            return self.env._(
-                "changes to posted invoices through the API are turned off in "
-                "%(company)s",
-                company=self.company_id.name,
-            )
-        if self.payment_state != "not_paid":
-            return self.env._("it has payments: unreconcile them first")
-        if not self.show_reset_to_draft_button:
-            return self.env._(
-                "Odoo does not allow resetting it to draft (locked, secured or "
-                "waiting for a cancellation request)"
-            )
-        try:
-            self._check_fiscal_lock_dates()
-        except UserError as error:
-            return str(error)
-        return None
-
-    def _crm_hash(self):
-        """The invoice's public ``hash`` (Perfex clients build ``/invoice/<id>/<hash>``
-        from it): an HMAC of its id with the database secret, stored nowhere."""
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return {move.id: perfex.invoice_hash(move.id, secret) for move in self}
-
-    def _crm_pay_urls(self):
-        """``{invoice id: URL where the customer pays it}``, for a batch.
-
-        The one place that says where an invoice is paid: the reminder emails
-        use it.  By default the customer's portal page (:meth:`_crm_portal_urls`,
-        with Odoo's payment providers); ``crm_invoices_payment_link`` returns
-        its hosted pay-now links instead.
-        """
-        return self._crm_portal_urls()
-
-    def _crm_portal_urls(self, access_tokens=None):
-        """``{invoice id: the customer's portal page of the invoice}``, for a
-        batch (the REST API's ``portal_url``, the Perfex public link).
-
-        With the access token when the invoice has one (reading never writes
-        one).  One query for the batch (the API asks for 100 at a time), none
-        when the caller read the tokens already (``access_tokens``: ``{invoice
-        id: token}``); the base URL is the database's (``get_base_url``:
-        invoices have no website of their own).
-        """
-        if not self:
-            return {}
-        if access_tokens is None:
-            self.flush_recordset(["access_token"])
-            access_tokens = dict(
-                self.env.execute_query(
-                    SQL(
-                        "SELECT id, access_token FROM account_move WHERE id IN %s",
-                        tuple(self.ids),
-                    )
-                )
-            )
-        base = self[:1].get_base_url()
-        return {
-            move_id: f"{base}/my/invoices/{move_id}"
-            + (
-                f"?access_token={access_tokens[move_id]}"
-                if access_tokens.get(move_id)
-                else ""
-            )
-            for move_id in self.ids
         }
 
     # ------------------------------------------------------------------
@@ -529,39 +324,3 @@ class AccountMove(models.Model):
         if not candidates or candidates._is_end_of_seq_chain():
             return self.browse()
         return candidates
-
-    @api.model
-    def _cron_crm_mark_overdue(self):
-        """Daily job: :meth:`_crm_mark_overdue`, committing after each batch."""
-        testing = getattr(threading.current_thread(), "testing", False)
-        return self._crm_mark_overdue(commit=not testing)
-
-    @api.model
-    def _crm_mark_overdue(self, batch_size=1000, commit=False):
-        """Move every open customer invoice past its due date to overdue.
-
-        The invoices are selected with the status rule's own domain and their
-        status recomputed by the ORM in batches: the rule is applied once,
-        ``write_date``/``write_uid`` are set and the change is tracked in the
-        chatter like any other.  The other statuses are kept current by the
-        ORM as they happen (a payment, a due date change...).
-        :return: the invoices moved to overdue
-        """
-        today = fields.Date.context_today(self)
-        late = self.search(
-            status_rules.overdue_domain(today)
-            + [("crm_status", "!=", status_rules.OVERDUE)],
-            order="id",
-        )
-        field = self._fields["crm_status"]
-        done = 0
-        for batch in split_every(batch_size, late.ids, self.browse):
-            self.env.add_to_compute(field, batch)
-            batch.flush_recordset(["crm_status"])
-            done += len(batch)
-            if commit:
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(late) - done
-                )
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return late

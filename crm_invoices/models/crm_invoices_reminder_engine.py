@@ -1,5 +1,4 @@
 import logging
-import threading
 from datetime import timedelta
 
 from psycopg2 import OperationalError
@@ -9,6 +8,7 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, split_every
 
 from ..lib import reminder_schedule
+from ..lib.batch_job import may_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         :return: the number of reminders sent
         """
         engine = self.sudo()
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        auto_commit = may_commit()
         failed = set()  # failed for another reason than concurrency: not today
         done = 0
 

@@ -142,9 +142,7 @@ class AccountBankStatementLine(models.Model):
                 self.id,
             )
         )
-        receivables = invoices.line_ids.filtered(
-            lambda aml: aml.account_id.account_type == "asset_receivable"
-        )
+        receivables = invoices.line_ids._crm_receivable()
         if receivables:
             self.env.cr.execute(
                 SQL(

@@ -15,9 +15,7 @@ class AccountMove(models.Model):
     @api.depends("line_ids.matched_credit_ids", "line_ids.matched_debit_ids")
     def _compute_crm_paid_by_bank(self):
         for move in self:
-            receivables = move.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-            )
+            receivables = move.line_ids._crm_receivable()
             partials = receivables.matched_credit_ids | receivables.matched_debit_ids
             counterparts = partials.credit_move_id | partials.debit_move_id
             move.crm_paid_by_bank = bool(counterparts.move_id.statement_line_id)

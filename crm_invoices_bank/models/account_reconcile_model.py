@@ -28,10 +28,8 @@ class AccountReconcileModel(models.Model):
             st_line._crm_match()
         if st_line.crm_match_kind not in ("auto", "suggestion"):
             return None
-        amls = st_line.crm_match_move_ids.line_ids.filtered(
-            lambda aml: (
-                aml.account_id.account_type == "asset_receivable" and not aml.reconciled
-            )
+        amls = st_line.crm_match_move_ids.line_ids._crm_receivable().filtered(
+            lambda aml: not aml.reconciled
         )
         if not amls:
             return None

@@ -1,5 +1,4 @@
 import logging
-import threading
 from datetime import timezone
 
 import requests
@@ -9,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+
+from odoo.addons.crm_invoices.lib.batch_job import may_commit
 
 from ..lib import anaf_client, spv_schedule
 
@@ -44,7 +45,7 @@ class CrmEfacturaExchange(models.AbstractModel):
 
     @api.model
     def _auto_commit(self):
-        return not getattr(threading.current_thread(), "testing", False)
+        return may_commit()
 
     @api.model
     def _commit(self):
