@@ -71,7 +71,11 @@ class ApiField:
     :param choices: the values of a ``choice``.
     :param aliases: other keys the value may come under (first key wins).
     :param odoo: the ``account.move`` field that keeps the value as it is
-        (plain fields: the writer writes it, the reader selects it).
+        (plain fields: the writer writes it, the reader selects it, and both
+        answer shapes show it, unless ``answered`` is false).
+    :param answered: the answer shapes show a plain field as its kind says
+        (text: ``""`` when empty; flag: 0/1, ``"0"``/``"1"`` in Perfex's);
+        false when they compute it themselves.
     :param sort: the Odoo field a list sorts by for ``sort=<key>``.
     :param put_only: only a PUT may send it.
     :param examples: example values for the documentation.
@@ -89,6 +93,7 @@ class ApiField:
     choices: tuple = ()
     aliases: tuple = ()
     odoo: str | None = None
+    answered: bool = True
     sort: str | None = None
     put_only: bool = False
     examples: tuple = ()
@@ -263,8 +268,13 @@ INVOICE_FIELDS = (
     *_address("shipping"),
     _flag("include_shipping"),
     ApiField("sale_agent", "integer", minimum=0, maximum=MAX_ID, doc="Staff user id."),
+    # answered as Perfex does: "before_tax" when a discount has no type
     ApiField(
-        "discount_type", "choice", choices=DISCOUNT_TYPES, odoo="crm_discount_type"
+        "discount_type",
+        "choice",
+        choices=DISCOUNT_TYPES,
+        odoo="crm_discount_type",
+        answered=False,
     ),
     ApiField("discount_percent", "decimal", minimum=0, maximum=100),
     _flag("cancel_overdue_reminders", odoo="crm_no_reminders"),
@@ -367,6 +377,26 @@ SORTABLE = {field.key: field.sort for field in INVOICE_FIELDS if field.sort}
 
 #: Plain fields: request key → the ``account.move`` field that keeps it.
 ODOO_FIELDS = {field.key: field.odoo for field in INVOICE_FIELDS if field.odoo}
+
+
+def plain_answers(values, strings=False):
+    """The plain fields of an invoice's answer, by key, from the values the
+    reader selected (under the same keys).
+
+    :param strings: Perfex's shape (every value a string).
+    """
+    answers = {}
+    for field in INVOICE_FIELDS:
+        if not (field.odoo and field.answered):
+            continue
+        value = values.get(field.key)
+        if field.kind == "flag":
+            answers[field.key] = (
+                ("1" if value else "0") if strings else int(bool(value))
+            )
+        else:
+            answers[field.key] = value or ""
+    return answers
 
 
 def request_properties(update=False, items_schema=None):

@@ -8,7 +8,7 @@ ids and codes are numbers; dates are ISO strings.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import invoice_status
+from . import api_fields, invoice_status
 from .api_errors import error_json  # noqa: F401 - the answers' error shape
 
 _QUANTUMS = {digits: Decimal(1).scaleb(-digits) for digits in range(7)}
@@ -72,11 +72,8 @@ def invoice_json(values, items=None, payments=None):
         "status_name": labels.get(status, status),
         "sent": 1 if values.get("is_sent") else 0,
         "datesend": _datetime(values.get("date_sent")),
-        "clientnote": values.get("clientnote") or "",
-        "adminnote": values.get("adminnote") or "",
-        "terms": values.get("terms") or "",
+        **api_fields.plain_answers(values),
         "sale_agent": values.get("sale_agent") or 0,
-        "cancel_overdue_reminders": 1 if values.get("cancel_overdue_reminders") else 0,
         "billing_street": values.get("billing_street") or "",
         "billing_city": values.get("billing_city") or "",
         "billing_state": values.get("billing_state") or "",

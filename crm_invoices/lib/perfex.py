@@ -12,7 +12,7 @@ import hmac
 import re
 from datetime import datetime
 
-from . import api_serialize, invoice_status
+from . import api_fields, api_serialize, invoice_status
 
 #: Columns of Perfex's invoices table, in its order: an invoice of a list.
 INVOICE_COLUMNS = (
@@ -220,7 +220,8 @@ def invoice_columns(values):
     digits = values.get("decimal_places", 2)
     status = values.get("crm_status") or invoice_status.DRAFT
     percent = values.get("discount_percent") or 0
-    return {
+    row = {
+        **api_fields.plain_answers(values, strings=True),
         "id": _s(values["id"]),
         "sent": _flag(values.get("is_sent")),
         "datesend": api_serialize.datetime_text(values.get("date_sent")),
@@ -240,12 +241,9 @@ def invoice_columns(values):
         "addedfrom": _s(values.get("create_uid") or 0),
         "hash": values.get("hash"),
         "status": _s(invoice_status.perfex_code(status)),
-        "clientnote": _text(values.get("clientnote")),
-        "adminnote": _text(values.get("adminnote")),
         "last_overdue_reminder": api_serialize.date_text(
             values.get("last_reminder_date")
         ),
-        "cancel_overdue_reminders": _flag(values.get("cancel_overdue_reminders")),
         "allowed_payment_modes": None,
         "token": None,
         "discount_percent": _money(percent, 2),
@@ -259,7 +257,6 @@ def invoice_columns(values):
         "total_cycles": "0",
         "is_recurring_from": None,
         "last_recurring_date": None,
-        "terms": _text(values.get("terms")),
         "sale_agent": _s(values.get("sale_agent") or 0),
         **_address(values, "billing"),
         **_address(values, "shipping"),
@@ -268,6 +265,11 @@ def invoice_columns(values):
         "show_quantity_as": "1",
         "project_id": "0",
         "subscription_id": "0",
+    }
+    # Perfex's column order, then what Odoo adds
+    return {
+        **{key: row.pop(key) for key in INVOICE_COLUMNS},
+        **row,
     }
 
 
