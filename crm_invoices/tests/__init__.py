@@ -13,3 +13,4 @@ from . import test_romanian
 from . import test_sale_invoice
 from . import test_tour
 from . import test_ar_trend
+from . import test_migrations

@@ -58,7 +58,7 @@ def measure(env, function, repeat):
 
 def list_spec(env):
     """The fields the Invoices list reads, taken from its view."""
-    view = env.ref("crm_invoices.account_move_view_tree")
+    view = env.ref("crm_invoices.account_move_view_list")
     arch = etree.fromstring(env["account.move"].get_view(view.id, "list")["arch"])
     model = env["account.move"]
     spec = {}

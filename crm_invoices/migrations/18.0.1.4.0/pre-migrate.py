@@ -1,0 +1,19 @@
+"""List views are named ``*_view_list`` (Odoo 18's name): rename the ids
+before the update loads the views under their new names."""
+
+from odoo.addons.crm_invoices.lib.migration import list_view_renames, rename_xmlids
+
+#: The list views' ids before this version, and after.
+RENAMED = list_view_renames(
+    "crm_invoices_api_tax_map_view_tree",
+    "sale_order_view_tree",
+    "crm_invoices_reminder_level_view_tree",
+    "crm_invoices_api_token_view_tree",
+    "account_move_view_tree",
+    "crm_invoices_reminder_view_tree",
+    "crm_invoices_ar_report_view_tree",
+)
+
+
+def migrate(cr, version):
+    rename_xmlids(cr, "crm_invoices", RENAMED)

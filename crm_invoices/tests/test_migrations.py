@@ -1,0 +1,74 @@
+import importlib.util
+from pathlib import Path
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
+
+from ..lib.migration import rename_xmlids
+
+#: The addons that renamed their list views, and the version that did.
+RENAMED_IN = {
+    "crm_invoices": "18.0.1.4.0",
+    "crm_invoices_payment_link": "18.0.1.2.0",
+    "crm_invoices_bank": "18.0.1.2.0",
+    "crm_invoices_efactura": "18.0.1.1.0",
+}
+
+
+def _pre_migrate(module, version):
+    path = Path(get_module_path(module)) / "migrations" / version / "pre-migrate.py"
+    spec = importlib.util.spec_from_file_location(f"{module}_pre_migrate", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+@tagged("post_install", "-at_install")
+class TestMigrations(TransactionCase):
+    def _xmlid(self, module, name):
+        return self.env["ir.model.data"].search(
+            [("module", "=", module), ("name", "=", name)]
+        )
+
+    def test_a_database_of_the_older_names_keeps_its_list_views(self):
+        """The ids of a database installed before the rename are renamed
+        before the update: the same views, under the new names, once."""
+        for module, version in RENAMED_IN.items():
+            installed = self.env["ir.module.module"].search_count(
+                [("name", "=", module), ("state", "=", "installed")]
+            )
+            if not installed:
+                continue
+            script = _pre_migrate(module, version)
+            views = {}
+            for old, new in script.RENAMED.items():
+                data = self._xmlid(module, new)
+                self.assertTrue(data, new)
+                views[new] = data.res_id
+                data.name = old  # as the older version installed it
+            self.env.flush_all()
+            script.migrate(self.env.cr, version)
+            self.env.invalidate_all()
+            for (old, new), view_id in zip(
+                script.RENAMED.items(), views.values(), strict=True
+            ):
+                self.assertEqual(self._xmlid(module, new).res_id, view_id, new)
+                self.assertFalse(self._xmlid(module, old), old)
+            # twice: nothing left to rename
+            self.assertEqual(rename_xmlids(self.env.cr, module, script.RENAMED), 0)
+
+    def test_a_rename_never_takes_a_name_in_use(self):
+        view = self.env.ref("crm_invoices.account_move_view_list")
+        other = self.env["ir.model.data"].create(
+            {
+                "module": "crm_invoices",
+                "name": "zz_test_view_tree",
+                "model": "ir.ui.view",
+                "res_id": view.id,
+            }
+        )
+        renames = {"zz_test_view_tree": "account_move_view_list"}
+        self.assertEqual(rename_xmlids(self.env.cr, "crm_invoices", renames), 0)
+        self.env.invalidate_all()
+        self.assertEqual(other.name, "zz_test_view_tree")
+        self.assertEqual(self.env.ref("crm_invoices.account_move_view_list"), view)
