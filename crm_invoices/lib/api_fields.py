@@ -184,8 +184,10 @@ def _address(kind):
     )
 
 
-def _read_only(*keys, sort=None):
-    return tuple(ApiField(key, "any", READ_ONLY, sort=sort) for key in keys)
+def _read_only(key, sort):
+    """A key of the answers a list sorts by (the answers' other keys are read
+    only too: see ``api_payload.READ_ONLY_KEYS``)."""
+    return ApiField(key, "any", READ_ONLY, sort=sort)
 
 
 def _ignored(*keys):
@@ -321,45 +323,9 @@ INVOICE_FIELDS = (
         "billed_tasks",
         "billed_expenses",
     ),
-    *_read_only("id", sort="id"),
-    *_read_only("datecreated", sort="create_date"),
-    *_read_only("status", sort="crm_status"),
-    *_read_only(
-        "prefix",
-        "number_format",
-        "formatted_number",
-        "currency_name",
-        "currencyid",
-        "symbol",
-        "name",
-        "decimal_separator",
-        "thousand_separator",
-        "placement",
-        "isdefault",
-        "total_tax",
-        "total_left_to_pay",
-        "status_name",
-        "datesend",
-        "addedfrom",
-        "hash",
-        "token",
-        "last_overdue_reminder",
-        "deleted_customer_name",
-        "recurring_type",
-        "custom_recurring",
-        "total_cycles",
-        "is_recurring_from",
-        "last_recurring_date",
-        "subscription_id",
-        "odoo_id",
-        "portal_url",
-        "odoo",
-        "payments",
-        "attachments",
-        "visible_attachments_to_customer_found",
-        "client",
-        "scheduled_email",
-    ),
+    _read_only("id", sort="id"),
+    _read_only("datecreated", sort="create_date"),
+    _read_only("status", sort="crm_status"),
 )
 
 FIELDS = {field.key: field for field in INVOICE_FIELDS}

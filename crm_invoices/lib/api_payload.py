@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from . import invoice_status, perfex
+from . import api_serialize, invoice_status, perfex
 from .api_errors import ValidationFailed
 from .api_fields import (
     IGNORED,
@@ -406,9 +406,18 @@ UPDATABLE_KEYS = keys(UPDATABLE)
 #: Fields Perfex's forms send that have no meaning in Odoo: accepted so that
 #: Perfex clients work unchanged, and documented as without effect.
 PERFEX_IGNORED = keys(IGNORED)
-#: Keys of an invoice's answer that no request changes: a PUT may send them
-#: back (a client that edits what it read) only with the value they have.
-READ_ONLY_KEYS = keys(READ_ONLY)
+#: Keys of an invoice's answers (both shapes) that no request changes: a PUT
+#: may send them back (a client that edits what it read) only with the value
+#: they have.
+READ_ONLY_KEYS = (
+    (
+        frozenset(perfex.invoice({"id": 0}, (), (), {}))
+        | frozenset(api_serialize.invoice_json({"id": 0}))
+        | keys(READ_ONLY)
+    )
+    - UPDATABLE_KEYS
+    - PERFEX_IGNORED
+)
 #: The invoice's scalar fields a request writes, in the order they are checked.
 _SCALARS = tuple(
     field

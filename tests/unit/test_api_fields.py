@@ -148,3 +148,22 @@ def test_plain_fields_name_the_odoo_field_they_are_kept_in():
         "discount_type": "crm_discount_type",
         "cancel_overdue_reminders": "crm_no_reminders",
     }
+
+
+def test_every_key_of_an_answer_may_come_back_in_a_put():
+    """A client that edits what it read sends the answer back: its keys are
+    read-only (compared with the invoice), never unknown."""
+    from crm_invoices.lib import api_serialize, perfex
+    from crm_invoices.lib.api_payload import READ_ONLY_KEYS
+
+    answers = set(perfex.invoice({"id": 1}, (), (), {})) | set(
+        api_serialize.invoice_json({"id": 1})
+    )
+    written = api_fields.keys(api_fields.UPDATABLE) | api_fields.keys(
+        api_fields.IGNORED
+    )
+    for key in answers - written:
+        sent = normalize_invoice({key: "sent back"}, update=True)
+        assert sent["read_only"] == {key: "sent back"}, key
+    assert {"client_number", "formatted_number", "odoo", "hash"} <= READ_ONLY_KEYS
+    assert not READ_ONLY_KEYS & api_fields.keys(api_fields.UPDATABLE)
