@@ -1,6 +1,7 @@
 from . import crm_invoices_bulk_mixin
 from . import crm_invoices_export_mixin
 from . import crm_invoices_ratio_mixin
+from . import crm_invoices_ar_measures_mixin
 from . import account_move
 from . import account_move_api
 from . import account_move_bulk_actions

@@ -16,19 +16,13 @@ class CrmInvoicesArReport(models.Model):
     """
 
     _name = "crm.invoices.ar.report"
-    _inherit = "crm.invoices.ratio.mixin"
+    _inherit = "crm.invoices.ar.measures.mixin"
     _description = "Accounts Receivable Metrics"
     _auto = False
     _rec_name = "move_id"
     _order = "invoice_date_due"
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(
-        "res.currency", string="Company Currency", readonly=True
-    )
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     move_type = fields.Selection(
         [("out_invoice", "Invoice"), ("out_refund", "Credit Note")],
         string="Type",
@@ -51,34 +45,19 @@ class CrmInvoicesArReport(models.Model):
         string="Receivable", currency_field="currency_id", readonly=True
     )
     credit_sales_window = fields.Monetary(
-        string="Credit Sales (90 days)",
-        currency_field="currency_id",
-        readonly=True,
-        help="Invoiced minus credited over the last 90 days.",
+        help="Invoiced minus credited over the last 90 days."
     )
     dso = fields.Float(
-        string="DSO (days)",
-        readonly=True,
-        digits=(16, 1),
         help="Days sales outstanding: receivable / credit sales of the last "
-        "90 days x 90.",
+        "90 days x 90."
     )
     due_count = fields.Integer(
-        string="Invoices Due",
-        readonly=True,
-        help="Invoices whose due date has passed, or already paid in full.",
+        help="Invoices whose due date has passed, or already paid in full."
     )
     paid_on_time_count = fields.Integer(
-        string="Paid On Time",
-        readonly=True,
-        help="Invoices paid in full on or before their due date.",
+        help="Invoices paid in full on or before their due date."
     )
-    on_time_rate = fields.Float(
-        string="Paid On Time (%)",
-        readonly=True,
-        digits=(16, 1),
-        help="Paid on time / invoices due.",
-    )
+    on_time_rate = fields.Float(help="Paid on time / invoices due.")
 
     _ratio_measures = {
         "dso": ("amount_residual", "credit_sales_window", ar_metrics.DSO_WINDOW_DAYS),

@@ -14,18 +14,12 @@ class CrmInvoicesArTrend(models.Model):
     """
 
     _name = "crm.invoices.ar.trend"
-    _inherit = "crm.invoices.ratio.mixin"
+    _inherit = "crm.invoices.ar.measures.mixin"
     _description = "Accounts Receivable Trend"
     _auto = False
     _order = "month"
 
     month = fields.Date(readonly=True, help="The month, measured at its end.")
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(
-        "res.currency", string="Company Currency", readonly=True
-    )
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     receivable = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
@@ -33,35 +27,22 @@ class CrmInvoicesArTrend(models.Model):
         "been paid on them by then, less open credit notes.",
     )
     credit_sales_window = fields.Monetary(
-        string="Credit Sales (90 days)",
-        currency_field="currency_id",
-        readonly=True,
-        help="Invoiced minus credited in the 90 days up to the month's end.",
+        help="Invoiced minus credited in the 90 days up to the month's end."
     )
     dso = fields.Float(
-        string="DSO (days)",
-        readonly=True,
-        digits=(16, 1),
         help="Days sales outstanding at the month's end: receivable / credit "
-        "sales of the 90 days up to it x 90.",
+        "sales of the 90 days up to it x 90."
     )
     due_count = fields.Integer(
-        string="Invoices Due",
-        readonly=True,
-        help="Invoices whose due date falls in the month (up to today).",
+        help="Invoices whose due date falls in the month (up to today)."
     )
     paid_on_time_count = fields.Integer(
-        string="Paid On Time",
-        readonly=True,
         help="Of the invoices due in the month, those paid in full on or "
-        "before their due date.",
+        "before their due date."
     )
     on_time_rate = fields.Float(
-        string="Paid On Time (%)",
-        readonly=True,
-        digits=(16, 1),
         help="Invoices due in the month paid by their due date / invoices due "
-        "in the month.",
+        "in the month."
     )
     overdue_1_30 = fields.Monetary(
         string="Overdue 1-30 Days", currency_field="currency_id", readonly=True
