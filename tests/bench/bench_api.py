@@ -24,7 +24,6 @@ The database should have seen updates (the overdue job moves half of the
 invoices): the first run here runs the job when nothing is overdue yet.
 """
 
-import argparse
 import contextlib
 import os
 import socket
@@ -40,6 +39,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_args  # noqa: E402 - beside this script
 
 #: The sorts Perfex clients send, and the Odoo order the API runs for each.
 PAGED_SORTS = (
@@ -82,9 +83,7 @@ FIELDS = [
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="crm_invoices_bench")
-    parser.add_argument("--invoices", type=int, default=100_000)
+    parser = bench_args.parser(__doc__, "crm_invoices_bench", invoices=100_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--per-page", type=int, default=100)
     parser.add_argument(
@@ -92,8 +91,7 @@ def parse_args():
         action="store_true",
         help="skip reading every invoice page by page (two clients, ~1 min each)",
     )
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    return bench_args.parse(parser)
 
 
 def free_port():

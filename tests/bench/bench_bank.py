@@ -33,7 +33,6 @@ amount; the same amount owed by several customers with nothing else; bank
 fees and interest that pay no invoice.
 """
 
-import argparse
 import os
 import random
 import sys
@@ -43,6 +42,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_args  # noqa: E402 - beside this script
+
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "crm_invoices_bank" / "tests"))
 
@@ -50,9 +52,7 @@ STATEMENT = "BENCH-STATEMENT-5000"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="crm_invoices_bank_bench")
-    parser.add_argument("--invoices", type=int, default=100_000)
+    parser = bench_args.parser(__doc__, "crm_invoices_bank_bench", invoices=100_000)
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--oca-sample", type=int, default=500)
     parser.add_argument("--oca-addons", default=os.environ.get("ODOO_OCA_ADDONS", ""))
@@ -68,8 +68,7 @@ def parse_args():
         default=1000,
         help="the largest statement imported with OCA's rule alone too",
     )
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    return bench_args.parse(parser)
 
 
 def addons_path(args):

@@ -19,7 +19,6 @@ then prints, in one transaction rolled back:
 ANAF's files: CRM_EFACTURA_ARTIFACTS, else ../shared/efactura.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -31,13 +30,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_args  # noqa: E402 - beside this script
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="crm_invoices_efactura_bench")
-    parser.add_argument("--invoices", type=int, default=1000)
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    parser = bench_args.parser(__doc__, "crm_invoices_efactura_bench", invoices=1000)
+    return bench_args.parse(parser)
 
 
 def ensure_database(args):

@@ -15,7 +15,6 @@ only -- ``bench_trend.py`` times it over two years of paid history).  Nothing is
 timed in the test suite: figures live here.
 """
 
-import argparse
 import statistics
 import sys
 import time
@@ -27,14 +26,13 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_args  # noqa: E402 - beside this script
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--invoices", type=int, default=100_000)
-    parser.add_argument("--database", default="crm_invoices_bench")
+    parser = bench_args.parser(__doc__, "crm_invoices_bench", invoices=100_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    return bench_args.parse(parser)
 
 
 def ensure_database(args):

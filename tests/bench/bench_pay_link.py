@@ -17,7 +17,6 @@ then prints:
   percentile, and the ratio (target 1.0 or less).
 """
 
-import argparse
 import subprocess
 import sys
 import time
@@ -28,17 +27,16 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_args  # noqa: E402 - beside this script
 from bench_api import live_server, odoo_bin, timed  # noqa: E402
 
 MODULES = ("crm_invoices_payment_link", "payment_demo")
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="crm_invoices_bench")
+    parser = bench_args.parser(__doc__, "crm_invoices_bench")
     parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    return bench_args.parse(parser)
 
 
 def ensure_modules(args, registry_of):

@@ -12,7 +12,6 @@ time and query count when no reminder is due, when 100 and 200 are due among
 email; the selection's query count against the number of open invoices.
 """
 
-import argparse
 import sys
 import threading
 import time
@@ -22,13 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_args  # noqa: E402 - beside this script
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--invoices", type=int, default=100_000)
-    parser.add_argument("--database", default="crm_invoices_bench")
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    parser = bench_args.parser(__doc__, "crm_invoices_bench", invoices=100_000)
+    return bench_args.parse(parser)
 
 
 def prepare(env, open_count, due_count, today):

@@ -15,7 +15,6 @@ number of queries of the trend's graph and pivot, and the ratio against
 today's AR metrics (one month: what the user waited for before).
 """
 
-import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -23,14 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_args  # noqa: E402 - beside this script
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--invoices", type=int, default=100_000)
-    parser.add_argument("--database", default="crm_invoices_trend_bench")
+    parser = bench_args.parser(__doc__, "crm_invoices_trend_bench", invoices=100_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("odoo_args", nargs="*", help="options for Odoo, after --")
-    return parser.parse_args()
+    return bench_args.parse(parser)
 
 
 def main():
