@@ -2,7 +2,7 @@
     "name": "CRM Invoices: e-Factura",
     "summary": "Romanian e-Factura on l10n_ro_edi: validated locally with ANAF's "
     "rules, exchanged with ANAF's SPV by itself, never sent twice",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Localizations/EDI",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",
@@ -20,7 +20,7 @@
         "data/mail_template_data.xml",
         "views/account_move_views.xml",
         "views/account_tax_views.xml",
-        "views/crm_efactura_submission_views.xml",
+        "views/crm_invoices_efactura_submission_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -4,7 +4,7 @@ from pathlib import Path
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
-from ..lib.migration import rename_xmlids
+from ..migration import rename_models, rename_xmlids
 
 #: The addons that renamed their list views, and the version that did.
 RENAMED_IN = {
@@ -12,6 +12,12 @@ RENAMED_IN = {
     "crm_invoices_payment_link": "18.0.1.2.0",
     "crm_invoices_bank": "18.0.1.2.0",
     "crm_invoices_efactura": "18.0.1.1.0",
+}
+
+#: The addons that renamed models, and the version that did.
+MODELS_RENAMED_IN = {
+    "crm_invoices_efactura": "18.0.1.2.0",
+    "crm_invoices_bank": "18.0.1.3.0",
 }
 
 
@@ -72,3 +78,52 @@ class TestMigrations(TransactionCase):
         self.env.invalidate_all()
         self.assertEqual(other.name, "zz_test_view_tree")
         self.assertEqual(self.env.ref("crm_invoices.account_move_view_list"), view)
+
+    def _installed(self, module):
+        return self.env["ir.module.module"].search_count(
+            [("name", "=", module), ("state", "=", "installed")]
+        )
+
+    def test_a_database_of_the_older_model_names_keeps_its_records(self):
+        """A database of the older model names (turned back into one here, in
+        this test's transaction) comes out of the migration with the same
+        rows, the same models and the ids renamed."""
+        cr = self.env.cr
+        for module, version in MODELS_RENAMED_IN.items():
+            if not self._installed(module):
+                continue
+            script = _pre_migrate(module, version)
+            before = {}
+            for new in script.RENAMED.values():
+                model = self.env["ir.model"]._get(new)
+                self.assertTrue(model, new)
+                rows = None
+                if self.env[new]._auto and not self.env[new]._abstract:
+                    cr.execute(f'SELECT count(*) FROM "{self.env[new]._table}"')
+                    rows = cr.fetchone()[0]
+                before[new] = (model.id, rows)
+            self.env.flush_all()
+            back = {new: old for old, new in script.RENAMED.items()}
+            self.assertEqual(len(rename_models(cr, module, back)), len(back))
+            for old in script.RENAMED:
+                cr.execute("SELECT 1 FROM ir_model WHERE model = %s", (old,))
+                self.assertTrue(cr.fetchall(), old)
+            script.migrate(cr, version)
+            self.env.invalidate_all()
+            for old, new in script.RENAMED.items():
+                model_id, rows = before[new]
+                cr.execute("SELECT id FROM ir_model WHERE model = %s", (new,))
+                self.assertEqual(cr.fetchall(), [(model_id,)], new)
+                cr.execute("SELECT 1 FROM ir_model WHERE model = %s", (old,))
+                self.assertFalse(cr.fetchall(), old)
+                table = new.replace(".", "_")
+                if rows is not None:
+                    cr.execute(f'SELECT count(*) FROM "{table}"')
+                    self.assertEqual(cr.fetchone()[0], rows, table)
+                cr.execute("SELECT to_regclass(%s)", (old.replace(".", "_"),))
+                self.assertIsNone(cr.fetchone()[0], old)
+                model_xmlid = self._xmlid(module, f"model_{table}")
+                self.assertEqual(model_xmlid.res_id, model_id, table)
+            # twice: nothing left to rename
+            self.assertEqual(rename_models(cr, module, script.RENAMED), [])
+            self.env.invalidate_all()

@@ -95,7 +95,9 @@ class AccountBankStatementLine(models.Model):
     @api.depends("account_number", "partner_id", "is_reconciled")
     def _compute_crm_iban_to_learn(self):
         known = (
-            self.env["crm.bank.matcher"]._iban_partners(self.company_id) if self else {}
+            self.env["crm.invoices.bank.matcher"]._iban_partners(self.company_id)
+            if self
+            else {}
         )
         for line in self:
             iban = bank_iban.normalize(line.account_number)
@@ -107,17 +109,17 @@ class AccountBankStatementLine(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # matching (crm.bank.matcher)
+    # matching (crm.invoices.bank.matcher)
     # ------------------------------------------------------------------
 
     def _crm_match(self):
         """Match these lines and store the matches."""
-        return self.env["crm.bank.matcher"]._match(self)
+        return self.env["crm.invoices.bank.matcher"]._match(self)
 
     def _crm_match_and_reconcile(self):
         """Match these lines and reconcile the certain matches.
         :return: the lines reconciled"""
-        return self.env["crm.bank.matcher"]._match_and_reconcile(self)[0]
+        return self.env["crm.invoices.bank.matcher"]._match_and_reconcile(self)[0]
 
     # ------------------------------------------------------------------
     # reconciling (through OCA's reconciliation)

@@ -37,7 +37,7 @@ class TestLargeStatements(BankCommon):
         # a person accepts one queued line meanwhile: it is not paid twice
         first = queued.filtered(lambda line: line.amount == 1190.0)
         first.action_crm_accept()
-        matcher = self.env["crm.bank.matcher"]
+        matcher = self.env["crm.invoices.bank.matcher"]
         matcher._cron_reconcile_queued(batch=2)
         self.assertEqual(len(lines.filtered("crm_reconcile_queued")), 1)
         told = self.env["mail.message"].search(

@@ -38,7 +38,7 @@ class AccountStatementImport(models.TransientModel):
         )._import_file()
         statements = self.env["account.bank.statement"].browse(result["statement_ids"])
         lines = statements.line_ids
-        matcher = self.env["crm.bank.matcher"]
+        matcher = self.env["crm.invoices.bank.matcher"]
         reconciled, queued = matcher._match_and_reconcile(
             lines, now_limit=matcher._now_limit()
         )

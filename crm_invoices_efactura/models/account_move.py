@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from ..lib import deadline, rule_help, validation
-from .crm_efactura_submission import LIVE_STATES
+from .crm_invoices_efactura_submission import LIVE_STATES
 
 
 class AccountMove(models.Model):
@@ -66,7 +66,7 @@ class AccountMove(models.Model):
         string="e-Factura Checked On", copy=False, readonly=True
     )
     crm_efactura_submission_ids = fields.One2many(
-        "crm.efactura.submission",
+        "crm.invoices.efactura.submission",
         "move_id",
         string="e-Factura Submissions",
         readonly=True,
@@ -219,7 +219,7 @@ class AccountMove(models.Model):
     def _crm_efactura_build(self):
         """The CIUS-RO XML of the invoice and the builder's errors."""
         self.ensure_one()
-        xml, errors = self.env["crm.efactura.xml"]._export_invoice(self)
+        xml, errors = self.env["crm.invoices.efactura.xml"]._export_invoice(self)
         return xml, sorted(error for error in errors if error)
 
     @api.model
@@ -349,7 +349,7 @@ class AccountMove(models.Model):
         if queued:
             queued.sudo().write({"crm_efactura_state": "to_send"})
             cron = self.env.ref(
-                "crm_invoices_efactura.ir_cron_crm_efactura_exchange",
+                "crm_invoices_efactura.ir_cron_crm_invoices_efactura_exchange",
                 raise_if_not_found=False,
             )
             if cron:
@@ -450,7 +450,7 @@ class AccountMove(models.Model):
     def _l10n_ro_edi_fetch_invoice_sent_documents(self):
         """OVERRIDE l10n_ro_edi: the status of what was sent, through the
         exchange job's client (batched, rate-limited)."""
-        self.env["crm.efactura.exchange"].sudo()._poll(
+        self.env["crm.invoices.efactura.exchange"].sudo()._poll(
             self.crm_efactura_submission_ids.filtered(lambda sub: sub.state == "sent"),
             force=True,
         )

@@ -135,7 +135,7 @@ class EfacturaCommon(CrmInvoicesCommon):
 
     # ------------------------------------------------------------------ XML
 
-    def build(self, move, builder="crm.efactura.xml"):
+    def build(self, move, builder="crm.invoices.efactura.xml"):
         xml, errors = self.env[builder]._export_invoice(move)
         return xml, sorted(error for error in errors if error)
 
@@ -203,7 +203,9 @@ class EfacturaStubCommon(EfacturaCommon):
             "crm_invoices_efactura.anaf_url", cls.stub.rest_url
         )
         cls.company.l10n_ro_edi_access_token = "good-token"
-        cls.exchange = cls.env["crm.efactura.exchange"].sudo()  # as the job runs
+        cls.exchange = cls.env[
+            "crm.invoices.efactura.exchange"
+        ].sudo()  # as the job runs
 
     def setUp(self):
         super().setUp()

@@ -50,7 +50,7 @@ class TestAnafAsItAnswers(EfacturaStubCommon):
                 self.exchange._upload_due()
             self.assertEqual(submission.state, "unknown", plan)
             self.assertEqual(len(self.stub.uploads), 1, plan)
-            self.env["crm.efactura.pause"].sudo().search([]).unlink()
+            self.env["crm.invoices.efactura.pause"].sudo().search([]).unlink()
         with self.later(days=3):
             self.exchange._recover()
         self.assertEqual(submission.state, "sent")
@@ -246,7 +246,7 @@ class TestAnafAsItAnswers(EfacturaStubCommon):
     def test_the_digest_says_when_the_authorization_must_be_renewed(self):
         accountant = self.make_ar_user("contabil_spv")
         self.company.crm_efactura_accountant_id = accountant
-        digest = self.env["crm.efactura.digest"]
+        digest = self.env["crm.invoices.efactura.digest"]
         today = fields.Date.context_today(accountant)
         self.company.l10n_ro_edi_refresh_expiry_date = today + timedelta(days=200)
         self.assertEqual(digest._cron_send_digest(), 0, "all is well: no email")

@@ -112,7 +112,7 @@ class TestAnafCredentials(CrmInvoicesCommon):
     def test_the_exchange_reads_them_for_whoever_sends(self):
         billing = self.others["billing"]
         client = (
-            self.env["crm.efactura.exchange"]
+            self.env["crm.invoices.efactura.exchange"]
             .with_user(billing)
             ._client(self.company.with_user(billing))
         )

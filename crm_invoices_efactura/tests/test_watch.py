@@ -105,7 +105,9 @@ class TestEfacturaWatch(EfacturaStubCommon, HttpCase):
         rejected = self.ro_invoice()
         rejected.crm_efactura_state = "rejected"
         with freeze_time("2026-11-25 06:00:00"):
-            self.assertEqual(self.env["crm.efactura.digest"]._cron_send_digest(), 1)
+            self.assertEqual(
+                self.env["crm.invoices.efactura.digest"]._cron_send_digest(), 1
+            )
         mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(mail.email_to, accountant.email)
         self.assertIn(late.name, mail.body_html)
@@ -113,7 +115,9 @@ class TestEfacturaWatch(EfacturaStubCommon, HttpCase):
         # nothing to say: no email
         (late | rejected).write({"crm_efactura_state": "accepted"})
         with freeze_time("2026-11-25 06:00:00"):
-            self.assertEqual(self.env["crm.efactura.digest"]._cron_send_digest(), 0)
+            self.assertEqual(
+                self.env["crm.invoices.efactura.digest"]._cron_send_digest(), 0
+            )
 
     def test_export_a_period_with_anafs_answers(self):
         moves = self.ro_invoice() | self.ro_invoice()
@@ -121,7 +125,7 @@ class TestEfacturaWatch(EfacturaStubCommon, HttpCase):
         self.exchange._upload_due()
         self.exchange._poll(moves.crm_efactura_submission_ids, force=True)
         self.assertEqual(set(moves.mapped("crm_efactura_state")), {"accepted"})
-        wizard = self.env["crm.efactura.export"].create(
+        wizard = self.env["crm.invoices.efactura.export"].create(
             {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
         )
         action = wizard.action_export()

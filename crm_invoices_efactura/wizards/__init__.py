@@ -1,1 +1,1 @@
-from . import crm_efactura_export
+from . import crm_invoices_efactura_export

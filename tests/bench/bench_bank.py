@@ -440,7 +440,7 @@ def import_statement(env, entries, truth, oca=False):
     # past the limit of what is reconciled while the user waits, the
     # background job reconciles the rest, batch by batch, as the cron would
     later = later_queries = 0.0
-    matcher = env["crm.bank.matcher"]
+    matcher = env["crm.invoices.bank.matcher"]
     line_model = env["account.bank.statement.line"]
     started, before = time.perf_counter(), env.cr.sql_log_count
     while not oca and line_model.search_count([("crm_reconcile_queued", "=", True)]):

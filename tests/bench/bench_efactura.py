@@ -10,7 +10,7 @@ Odoo's Romanian chart and 1,000 posted invoices (three lines, two VAT rates),
 then prints, in one transaction rolled back:
 
 - building the XML with Odoo's own builder (``account.edi.xml.ubl_ro``) and
-  with ours (``crm.efactura.xml``) on the same invoices, and the ratio
+  with ours (``crm.invoices.efactura.xml``) on the same invoices, and the ratio
   (target 1.1 or less);
 - compiling ANAF's rules once, then validating each invoice (XSD, ANAF's set,
   the current CEN rules), in this process and through the helper process
@@ -155,7 +155,7 @@ def main():
         xmls = []
         for label, builder in (
             ("Odoo (account.edi.xml.ubl_ro)", "account.edi.xml.ubl_ro"),
-            ("ours (crm.efactura.xml)", "crm.efactura.xml"),
+            ("ours (crm.invoices.efactura.xml)", "crm.invoices.efactura.xml"),
         ):
             model = env[builder]
             model._export_invoice(moves[0])  # warm up
@@ -163,7 +163,7 @@ def main():
             start = time.perf_counter()
             built = [model._export_invoice(move)[0] for move in moves]
             results[label] = (time.perf_counter() - start) * 1000
-            if builder == "crm.efactura.xml":
+            if builder == "crm.invoices.efactura.xml":
                 xmls = built
         cr.rollback()
 

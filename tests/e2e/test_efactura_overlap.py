@@ -68,7 +68,7 @@ print(json.dumps({{
 RUN = """
 import json, time
 time.sleep(max(0.0, {start} - time.time()))
-env["crm.efactura.exchange"].sudo()._cron_exchange()
+env["crm.invoices.efactura.exchange"].sudo()._cron_exchange()
 env.cr.commit()
 print(json.dumps({{"done": True}}))
 """
@@ -102,7 +102,7 @@ print(json.dumps({{"id": move.id, "name": move.name}}))
 REWIND = """
 import json
 env.cr.execute(
-    "UPDATE crm_efactura_submission "
+    "UPDATE crm_invoices_efactura_submission "
     "SET attempt_date = attempt_date - interval '11 minutes' WHERE move_id = %s",
     [{id}],
 )

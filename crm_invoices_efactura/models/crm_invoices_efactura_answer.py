@@ -7,14 +7,14 @@ from ..lib import anaf_client
 MAX_DOWNLOADS_PER_DAY = 5
 
 
-class CrmEfacturaAnswer(models.Model):
+class CrmInvoicesEfacturaAnswer(models.Model):
     """ANAF's answer ZIP of one message, downloaded once and kept.
 
     Status checks, and the search for an upload whose answer was lost, read
     ANAF's answers again and again; each is downloaded from ANAF once (and
     at most :data:`MAX_DOWNLOADS_PER_DAY` tries a day when ANAF fails)."""
 
-    _name = "crm.efactura.answer"
+    _name = "crm.invoices.efactura.answer"
     _description = "e-Factura: ANAF's Answer"
     _rec_name = "download_id"
 

@@ -3,7 +3,7 @@ from odoo import api, models
 from ..lib import cius_ro
 
 
-class CrmEfacturaXml(models.AbstractModel):
+class CrmInvoicesEfacturaXml(models.AbstractModel):
     """Odoo's CIUS-RO builder (``l10n_ro_edi``), with what ANAF's rules and
     Romanian practice need on top.
 
@@ -14,7 +14,7 @@ class CrmEfacturaXml(models.AbstractModel):
     error of :meth:`_export_invoice_constraints` (the file is not sent).
     """
 
-    _name = "crm.efactura.xml"
+    _name = "crm.invoices.efactura.xml"
     _inherit = "account.edi.xml.ubl_ro"
     _description = "e-Factura XML (CIUS-RO), as ANAF accepts it"
 

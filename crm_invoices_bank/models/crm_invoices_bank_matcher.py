@@ -17,7 +17,7 @@ _logger = logging.getLogger(__name__)
 BATCH = 2000
 
 
-class CrmBankMatcher(models.AbstractModel):
+class CrmInvoicesBankMatcher(models.AbstractModel):
     """The matching engine of the Invoices app's bank statements.
 
     It loads what the matcher of :mod:`bank_match` reads (the open invoices
@@ -27,7 +27,7 @@ class CrmBankMatcher(models.AbstractModel):
     import, or in the background for a large statement.  Statement lines
     and imports call it; it has no public method (no RPC endpoint)."""
 
-    _name = "crm.bank.matcher"
+    _name = "crm.invoices.bank.matcher"
     _description = "Invoices: Bank Statement Matching"
 
     # ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from ..lib import spv_schedule
 
 
-class CrmEfacturaPause(models.Model):
+class CrmInvoicesEfacturaPause(models.Model):
     """A kind of call to ANAF's SPV that waits, for one company, and why.
 
     ANAF counts its limits per company and per kind of call (uploads, status
@@ -15,7 +15,7 @@ class CrmEfacturaPause(models.Model):
     until the limit resets, and the company's accountants are told once,
     when the pause starts."""
 
-    _name = "crm.efactura.pause"
+    _name = "crm.invoices.efactura.pause"
     _description = "e-Factura: ANAF Calls Waiting"
     _order = "until desc"
 

@@ -25,7 +25,7 @@ MAX_UPLOADS = 200
 MAX_STATUS_CHECKS = 300
 
 
-class CrmEfacturaExchange(models.AbstractModel):
+class CrmInvoicesEfacturaExchange(models.AbstractModel):
     """The exchange with ANAF's SPV: upload what is due, ask the status of
     what was sent, download ANAF's answers, and find out what became of an
     upload whose answer was lost.
@@ -36,7 +36,7 @@ class CrmEfacturaExchange(models.AbstractModel):
     makes a second upload of an invoice impossible, whatever runs at once.
     """
 
-    _name = "crm.efactura.exchange"
+    _name = "crm.invoices.efactura.exchange"
     _description = "e-Factura Exchange with ANAF"
 
     # ------------------------------------------------------------------
@@ -200,14 +200,16 @@ class CrmEfacturaExchange(models.AbstractModel):
             ``"blocked"`` (the check cannot run), ``"auth"`` (no usable
             token) or the kind of the :class:`AnafError`
         """
-        if self.env["crm.efactura.pause"]._is_paused(move.company_id, "upload"):
+        if self.env["crm.invoices.efactura.pause"]._is_paused(
+            move.company_id, "upload"
+        ):
             return "paused"
         try:
             client = self._client(move.company_id)
         except UserError as error:
             # no token, or an authorization that expired: the company waits,
             # its accountants are told once; nothing on the invoice
-            self.env["crm.efactura.pause"]._pause(
+            self.env["crm.invoices.efactura.pause"]._pause(
                 move.company_id, "all", anaf_client.AnafError("auth", str(error))
             )
             self._commit()
@@ -243,7 +245,9 @@ class CrmEfacturaExchange(models.AbstractModel):
     @api.model
     def _download(self, company, client, download_id):
         """ANAF's answer ``download_id``, downloaded once (kept)."""
-        return self.env["crm.efactura.answer"]._fetch(company, client, download_id)
+        return self.env["crm.invoices.efactura.answer"]._fetch(
+            company, client, download_id
+        )
 
     @api.model
     def _is_extern(self, move):
@@ -265,13 +269,13 @@ class CrmEfacturaExchange(models.AbstractModel):
             }
         )
         # the unique index on live submissions decides; no error, no log
-        submissions = self.env["crm.efactura.submission"]
+        submissions = self.env["crm.invoices.efactura.submission"]
         submissions.flush_model()
         now = fields.Datetime.now()
         rows = self.env.execute_query(
             SQL(
                 """
-                INSERT INTO crm_efactura_submission
+                INSERT INTO crm_invoices_efactura_submission
                        (move_id, company_id, state, xml_attachment_id,
                         attempt_date, check_count, adopted,
                         create_uid, create_date, write_uid, write_date)
@@ -330,7 +334,9 @@ class CrmEfacturaExchange(models.AbstractModel):
             submission.unlink()
             attachment.unlink()
             move.write({"crm_efactura_state": "to_send"})
-            self.env["crm.efactura.pause"]._pause(move.company_id, "upload", error)
+            self.env["crm.invoices.efactura.pause"]._pause(
+                move.company_id, "upload", error
+            )
         else:
             # nothing was uploaded (an odd answer): try later
             submission.write({"state": "failed", "message": error.message})
@@ -384,7 +390,7 @@ class CrmEfacturaExchange(models.AbstractModel):
         """Ask ANAF the status of sent uploads whose check is due (all of
         ``submissions`` when ``force``), download its answer when done."""
         if submissions is None:
-            submissions = self.env["crm.efactura.submission"].search(
+            submissions = self.env["crm.invoices.efactura.submission"].search(
                 [("state", "=", "sent"), ("next_check", "<=", fields.Datetime.now())],
                 order="next_check, id",
                 limit=limit,
@@ -405,7 +411,7 @@ class CrmEfacturaExchange(models.AbstractModel):
             except UserError:
                 blocked.add(company.id)
                 continue
-            pauses = self.env["crm.efactura.pause"]
+            pauses = self.env["crm.invoices.efactura.pause"]
             call = "status"
             try:
                 if pauses._is_paused(company, call):
@@ -541,14 +547,14 @@ class CrmEfacturaExchange(models.AbstractModel):
         every answer in it, :data:`spv_schedule.SETTLE_AFTER` after it was
         made, does not show it: any failed read means "wait"."""
         now = fields.Datetime.now()
-        pending = self.env["crm.efactura.submission"].search(
+        pending = self.env["crm.invoices.efactura.submission"].search(
             [
                 ("state", "in", ("uploading", "unknown")),
                 ("attempt_date", "<=", now - spv_schedule.RECOVER_AFTER),
             ],
             order="attempt_date, id",
         )
-        pauses = self.env["crm.efactura.pause"]
+        pauses = self.env["crm.invoices.efactura.pause"]
         for company in pending.company_id:
             mine = pending.filtered(
                 lambda sub, company=company: sub.company_id == company
@@ -589,7 +595,7 @@ class CrmEfacturaExchange(models.AbstractModel):
             if spv_schedule.answers_upload(message.kind)
         ]
         known = set(
-            self.env["crm.efactura.submission"]
+            self.env["crm.invoices.efactura.submission"]
             .search(
                 [
                     ("company_id", "=", company.id),
@@ -649,7 +655,9 @@ class CrmEfacturaExchange(models.AbstractModel):
             except anaf_client.AnafError as error:
                 complete = False
                 if error.pauses:
-                    self.env["crm.efactura.pause"]._pause(company, "download", error)
+                    self.env["crm.invoices.efactura.pause"]._pause(
+                        company, "download", error
+                    )
                     break
         return answers, complete
 

@@ -3,12 +3,12 @@ from odoo import api, fields, models
 from ..lib import spv_schedule
 
 
-class CrmEfacturaDigest(models.AbstractModel):
+class CrmInvoicesEfacturaDigest(models.AbstractModel):
     """The daily e-Factura digest to each company's accountant: what is
     late, due today, rejected or in error, and the SPV authorization to renew
     by hand within a month (nothing is sent when all is well)."""
 
-    _name = "crm.efactura.digest"
+    _name = "crm.invoices.efactura.digest"
     _description = "e-Factura Daily Digest"
 
     @api.model
@@ -51,7 +51,7 @@ class CrmEfacturaDigest(models.AbstractModel):
             if not any(sections.values()) and not renewal:
                 continue
             template.with_context(
-                crm_efactura_digest=sections,
+                crm_invoices_efactura_digest=sections,
                 crm_efactura_today=today,
                 crm_efactura_renewal=renewal,
             ).send_mail(

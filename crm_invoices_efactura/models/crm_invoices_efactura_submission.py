@@ -6,7 +6,7 @@ from odoo.tools import SQL
 LIVE_STATES = ("uploading", "unknown", "sent", "accepted")
 
 
-class CrmEfacturaSubmission(models.Model):
+class CrmInvoicesEfacturaSubmission(models.Model):
     """One upload of an invoice to ANAF's SPV, and what became of it.
 
     The row is written and committed *before* the upload: it is the
@@ -19,7 +19,7 @@ class CrmEfacturaSubmission(models.Model):
     stopped the upload before it happened leaves nothing).
     """
 
-    _name = "crm.efactura.submission"
+    _name = "crm.invoices.efactura.submission"
     _description = "e-Factura Submission"
     _order = "id desc"
     _rec_name = "index"
@@ -82,8 +82,9 @@ class CrmEfacturaSubmission(models.Model):
         res = super().init()
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS crm_efactura_submission_one_live "
-                "ON crm_efactura_submission (move_id) WHERE state IN %s",
+                "CREATE UNIQUE INDEX IF NOT EXISTS "
+                "crm_invoices_efactura_submission_one_live "
+                "ON crm_invoices_efactura_submission (move_id) WHERE state IN %s",
                 LIVE_STATES,
             )
         )

@@ -5,11 +5,11 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 
-class CrmEfacturaExport(models.TransientModel):
+class CrmInvoicesEfacturaExport(models.TransientModel):
     """A ZIP of a period's e-Factura files: the XML ANAF has of each invoice
     and ANAF's answer (its signed ZIP, or its errors)."""
 
-    _name = "crm.efactura.export"
+    _name = "crm.invoices.efactura.export"
     _description = "Export e-Factura Files"
 
     company_id = fields.Many2one(

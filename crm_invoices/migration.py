@@ -1,0 +1,162 @@
+"""Helpers of the addons' migration scripts (a database cursor, no ORM).
+
+Renaming a record's XML id without a migration makes Odoo create the record
+again under the new id and delete the old one on update: views inheriting it
+would be dropped with it, and whatever points to it lost.  The migration
+renames the id first (``pre-migrate``), so the update finds the record.
+"""
+
+from odoo.tools import SQL
+
+
+def rename_xmlids(cr, module, renames):
+    """Rename XML ids of ``module``: ``renames`` is ``{old name: new name}``.
+
+    An id is renamed only when it exists and the new name is still free
+    (running the migration twice changes nothing).
+    :return: the number of ids renamed
+    """
+    renamed = 0
+    for old, new in renames.items():
+        cr.execute(
+            """
+            UPDATE ir_model_data
+               SET name = %s
+             WHERE module = %s AND name = %s
+               AND NOT EXISTS (
+                   SELECT 1 FROM ir_model_data WHERE module = %s AND name = %s
+               )
+            """,
+            (new, module, old, module, new),
+        )
+        renamed += cr.rowcount
+    return renamed
+
+
+def list_view_renames(*old_ids):
+    """``{"x_view_tree": "x_view_list"}`` for list views named the Odoo 16 way
+    (Odoo 18 calls the list view ``list``)."""
+    return {old: old.removesuffix("_view_tree") + "_view_list" for old in old_ids}
+
+
+#: Columns that name a model, by table (those of Odoo's base and mail that a
+#: renamed model's records may be referred to from).
+MODEL_COLUMNS = (
+    ("ir_model", "model"),
+    ("ir_model_fields", "model"),
+    ("ir_model_fields", "relation"),
+    ("ir_model_data", "model"),
+    ("ir_act_window", "res_model"),
+    ("ir_act_server", "model_name"),
+    ("ir_act_report_xml", "model"),
+    ("mail_template", "model"),
+    ("ir_ui_view", "model"),
+    ("ir_filters", "model_id"),
+    ("ir_attachment", "res_model"),
+    ("mail_message", "model"),
+    ("mail_followers", "res_model"),
+    ("mail_activity", "res_model"),
+)
+
+
+def _exists(cr, relation):
+    cr.execute("SELECT to_regclass(%s) IS NOT NULL", (relation,))
+    return cr.fetchone()[0]
+
+
+def _column_exists(cr, table, column):
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name = %s",
+        (table, column),
+    )
+    return bool(cr.fetchall())
+
+
+def _rename_table(cr, old, new):
+    """The table, its id sequence, and its indexes and constraints named after
+    it (Odoo names them ``<table>_...``)."""
+    ident = SQL.identifier
+    cr.execute(SQL("ALTER TABLE %s RENAME TO %s", ident(old), ident(new)))
+    if _exists(cr, f"{old}_id_seq"):
+        cr.execute(
+            SQL(
+                "ALTER SEQUENCE %s RENAME TO %s",
+                ident(f"{old}_id_seq"),
+                ident(f"{new}_id_seq"),
+            )
+        )
+    cr.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND conname LIKE %s",
+        (new, f"{old}\\_%"),
+    )
+    for (name,) in cr.fetchall():
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
+                ident(new),
+                ident(name),
+                ident(new + name[len(old) :]),
+            )
+        )
+    cr.execute(
+        "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
+        (new, f"{old}\\_%"),
+    )
+    for (name,) in cr.fetchall():
+        cr.execute(
+            SQL(
+                "ALTER INDEX %s RENAME TO %s",
+                ident(name),
+                ident(new + name[len(old) :]),
+            )
+        )
+    cr.execute(
+        "UPDATE ir_model_constraint SET name = %s || substr(name, %s) "
+        "WHERE name LIKE %s",
+        (new, len(old) + 1, f"{old}\\_%"),
+    )
+
+
+def rename_models(cr, module, renames):
+    """Rename models of ``module`` and keep their records: ``renames`` is
+    ``{old model: new model}``.
+
+    Before the update loads the renamed code (``pre-migrate``): the table and
+    what is named after it, the model's registry rows and the references to
+    it by name, and the XML ids of the module that carry its table name
+    (``model_<table>``, ``field_<table>__...``, views, actions, rules,
+    access rights, crons).  A model already renamed is left alone.
+    :return: the models renamed
+    """
+    done = []
+    for old, new in renames.items():
+        cr.execute("SELECT 1 FROM ir_model WHERE model = %s", (old,))
+        if not cr.fetchall():
+            continue
+        old_table, new_table = old.replace(".", "_"), new.replace(".", "_")
+        if _exists(cr, old_table) and not _exists(cr, new_table):
+            _rename_table(cr, old_table, new_table)
+        for table, column in MODEL_COLUMNS:
+            if _column_exists(cr, table, column):
+                cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = %s WHERE %s = %s",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        new,
+                        SQL.identifier(column),
+                        old,
+                    )
+                )
+        # the model's own ids, not a field named after it on another model
+        # (``crm_efactura_submission_ids``): that field keeps its name
+        pattern = old_table + "(?!_ids)"
+        cr.execute(
+            "UPDATE ir_model_data SET name = regexp_replace(name, %s, %s, 'g') "
+            "WHERE module = %s AND name ~ %s",
+            (pattern, new_table, module, pattern),
+        )
+        done.append(new)
+    return done
