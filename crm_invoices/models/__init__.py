@@ -5,6 +5,7 @@ from . import crm_invoices_ar_measures_mixin
 from . import account_move
 from . import account_move_api
 from . import account_move_bulk_actions
+from . import account_move_late_interest
 from . import account_move_overdue
 from . import account_move_urls
 from . import account_move_line
@@ -15,6 +16,7 @@ from . import crm_invoices_api_token
 from . import crm_invoices_api_writer
 from . import crm_invoices_reminder
 from . import crm_invoices_reminder_engine
+from . import crm_invoices_reference_rate
 from . import crm_invoices_reminder_level
 from . import ir_actions_report
 from . import ir_http

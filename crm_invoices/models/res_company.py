@@ -34,6 +34,18 @@ class ResCompany(models.Model):
         "written this way (ISO dates YYYY-MM-DD are always accepted).",
     )
 
+    crm_late_interest = fields.Boolean(
+        string="Late-Payment Interest",
+        help="Compute the legal penalty interest on invoices paid late (Law "
+        "72/2013: the BNR reference rate of each half-year plus 8 percentage "
+        "points, per day of delay, on the amount left to pay).",
+    )
+    crm_late_compensation = fields.Boolean(
+        string="Recovery Compensation",
+        help="Also claim, once per late invoice, the fixed compensation for "
+        "recovery costs: the equivalent of 40 euro (Law 72/2013, art. 13).",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

@@ -5,6 +5,12 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     crm_api_repost = fields.Boolean(related="company_id.crm_api_repost", readonly=False)
+    crm_late_interest = fields.Boolean(
+        related="company_id.crm_late_interest", readonly=False
+    )
+    crm_late_compensation = fields.Boolean(
+        related="company_id.crm_late_compensation", readonly=False
+    )
     crm_api_totals = fields.Selection(
         related="company_id.crm_api_totals", readonly=False
     )

@@ -13,4 +13,5 @@ from . import test_romanian
 from . import test_sale_invoice
 from . import test_tour
 from . import test_ar_trend
+from . import test_late_interest
 from . import test_migrations
