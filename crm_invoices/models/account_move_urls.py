@@ -35,6 +35,13 @@ class AccountMove(models.Model):
         """
         return self._crm_portal_urls()
 
+    def _crm_statement_pay_url(self):
+        """Where the customer pays all of ``self`` (its overdue invoices) at
+        once, for the statement email; ``None`` here: the statement then links
+        each invoice's own pay URL.  ``crm_invoices_payment_link`` returns its
+        hosted statement page."""
+        return None
+
     def _crm_portal_urls(self, access_tokens=None):
         """``{invoice id: the customer's portal page of the invoice}``, for a
         batch (the REST API's ``portal_url``, the Perfex public link).

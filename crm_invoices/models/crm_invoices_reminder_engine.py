@@ -5,7 +5,7 @@ from psycopg2 import OperationalError
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from ..lib import reminder_schedule
 from ..lib.batch_job import may_commit
@@ -195,6 +195,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         )
         delays = {level.id: level.delay_days for level in levels}
         failed = set()
+        still = []
         for move_id, level_id, days_late in todo:
             sent = sent_now.get(move_id)
             if move_id not in locked or sent is None:
@@ -204,29 +205,52 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
                 for level in sent
             ):
                 continue  # this level, or a later one, went out meanwhile
-            move = moves.browse(move_id)
-            level = levels.browse(level_id)
+            still.append((moves.browse(move_id), levels.browse(level_id), days_late))
+        for group in self._emails(still):
+            group_ids = {move.id for move, _level, _days in group}
             try:
                 with self.env.cr.savepoint():
-                    reminders |= self._send_one(move, level, days_late, sent_by)
+                    if len(group) == 1 and not self._per_customer(group[0][0]):
+                        reminders |= self._send_one(*group[0], sent_by)
+                    else:
+                        reminders |= self._send_statement(group, sent_by)
             except Exception as error:
                 if sent_by == "user":
                     raise
                 if _is_concurrency_error(error):
-                    retry.add(move_id)
+                    retry |= group_ids
                     _logger.info(
-                        "Payment reminder for invoice %s met a concurrent update: "
+                        "Payment reminder for invoices %s met a concurrent update: "
                         "retried later",
-                        move_id,
+                        sorted(group_ids),
                     )
                 else:
-                    failed.add(move_id)
+                    failed |= group_ids
                     _logger.exception(
-                        "Payment reminder %s for invoice %s failed",
-                        level.name,
-                        move.name,
+                        "Payment reminder for invoices %s failed", sorted(group_ids)
                     )
         return reminders, retry, failed
+
+    @api.model
+    def _per_customer(self, move):
+        return move.company_id.crm_reminder_grouping == "customer"
+
+    @api.model
+    def _emails(self, todo):
+        """``todo`` ``[(move, level, days_late)]`` split into the emails that
+        carry them: one per invoice, or, for a company that reminds per
+        customer, one per customer (its commercial entity) with all its
+        invoices due a reminder."""
+        emails = {}
+        for item in todo:
+            move = item[0]
+            key = (
+                ("customer", move.company_id.id, move.commercial_partner_id.id)
+                if self._per_customer(move)
+                else ("invoice", move.id)
+            )
+            emails.setdefault(key, []).append(item)
+        return list(emails.values())
 
     @api.model
     def _send_one(self, move, level, days_late, sent_by):
@@ -255,6 +279,89 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         return reminder
 
     @api.model
+    def _batches(self, todo, size):
+        """``todo`` in batches of about ``size`` that never split a customer's
+        statement: the invoices of a customer reminded per customer go in one
+        batch (one email), however many they are."""
+        moves = self.env["account.move"].browse([move_id for move_id, *_ in todo])
+        by_id = {move.id: move for move in moves}
+        groups = self._emails(
+            [(by_id[move_id], level_id, days) for move_id, level_id, days in todo]
+        )
+        batch = []
+        for group in groups:
+            if batch and len(batch) + len(group) > size:
+                yield batch
+                batch = []
+            batch += [(move.id, level_id, days) for move, level_id, days in group]
+        if batch:
+            yield batch
+
+    @api.model
+    def _send_statement(self, group, sent_by):
+        """One email for a customer's invoices ``[(move, level, days_late)]``:
+        each invoice's reminder is recorded (once per level, as per invoice),
+        then one statement goes to the customer, listing every invoice with
+        the level it reached, the total and one link to pay."""
+        moves = self.env["account.move"].concat(*(move for move, _l, _d in group))
+        customer = moves[:1].commercial_partner_id
+        recipients = moves.partner_id.filtered("email")
+        reminders = self.env["crm.invoices.reminder"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "level_id": level.id,
+                    "sent_by": sent_by,
+                    "user_id": self.env.uid if sent_by == "user" else False,
+                    "days_overdue": days_late,
+                    "amount_due": move.amount_residual,
+                    "email_to": ", ".join(recipients.mapped("email_formatted")),
+                }
+                for move, level, days_late in group
+            ]
+        )
+        reminders.flush_recordset()  # the unique constraint speaks before the email
+        template = self.env.ref("crm_invoices.mail_template_statement")
+        for move in moves.filtered(lambda move: not move.access_token):
+            move._portal_ensure_token()
+        pay_urls = moves._crm_pay_urls()
+        lines = [
+            {
+                "name": move.name,
+                "pay_url": pay_urls[move.id],
+                "due": move.invoice_date_due,
+                "days": days_late,
+                "left": move.amount_residual,
+                "currency": move.currency_id,
+                "level": level.name,
+            }
+            for move, level, days_late in sorted(
+                group, key=lambda item: (item[0].invoice_date_due, item[0].id)
+            )
+        ]
+        totals = {}
+        for line in lines:
+            totals[line["currency"]] = totals.get(line["currency"], 0) + line["left"]
+        message = customer.with_context(
+            mail_notify_force_send=False,
+            lang=None,
+            crm_invoices_no_signup=True,
+            crm_statement={
+                "lines": lines,
+                "totals": list(totals.items()),
+                "pay_url": moves._crm_statement_pay_url(),
+                "company": moves[:1].company_id,
+            },
+        ).message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=recipients.ids,
+        )
+        reminders.mail_message_id = message[:1]
+        return reminders
+
+    @api.model
     def _cron_send_reminders(self, batch_size=100):
         """Daily: send every reminder due, in batches that commit their progress.
 
@@ -279,7 +386,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             if not left:
                 return done
             progress = 0
-            for batch in split_every(batch_size, left, list):
+            for batch in engine._batches(left, batch_size):
                 reminders, _retry, broken = engine._send(batch, sent_by="job")
                 failed |= broken
                 progress += len(reminders)

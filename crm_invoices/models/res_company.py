@@ -34,6 +34,18 @@ class ResCompany(models.Model):
         "written this way (ISO dates YYYY-MM-DD are always accepted).",
     )
 
+    crm_reminder_grouping = fields.Selection(
+        [
+            ("invoice", "One email per invoice"),
+            ("customer", "One email per customer"),
+        ],
+        string="Payment Reminders",
+        default="invoice",
+        required=True,
+        help="Per customer: one email a run lists every overdue invoice of the "
+        "customer due a reminder (number, due date, days late, amount left, level "
+        "reached) with the total; each invoice's level is still recorded.",
+    )
     crm_late_interest = fields.Boolean(
         string="Late-Payment Interest",
         help="Compute the legal penalty interest on invoices paid late (Law "

@@ -5,6 +5,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     crm_api_repost = fields.Boolean(related="company_id.crm_api_repost", readonly=False)
+    crm_reminder_grouping = fields.Selection(
+        related="company_id.crm_reminder_grouping", readonly=False
+    )
     crm_late_interest = fields.Boolean(
         related="company_id.crm_late_interest", readonly=False
     )

@@ -61,15 +61,15 @@ def prepare(env, open_count, due_count, today):
 
 
 def run_job(env):
+    """``(ms, queries, reminders, emails)`` of one run of the job."""
     engine = env["crm.invoices.reminder.engine"]
     start_queries = env.cr.sql_log_count
     start = time.perf_counter()
     sent = engine._cron_send_reminders()
-    return (
-        (time.perf_counter() - start) * 1000,
-        env.cr.sql_log_count - start_queries,
-        sent,
-    )
+    elapsed = (time.perf_counter() - start) * 1000
+    queries = env.cr.sql_log_count - start_queries
+    emails = len(env["crm.invoices.reminder"].search([]).mail_message_id)
+    return elapsed, queries, sent, emails
 
 
 def main():
@@ -93,29 +93,38 @@ def main():
 
     threading.current_thread().testing = True  # no batch commit: all is rolled back
     cases = [
-        (f"{args.invoices:,} open, 0 due", args.invoices, 0),
-        (f"{args.invoices:,} open, 100 due", args.invoices, 100),
-        (f"{args.invoices:,} open, 200 due", args.invoices, 200),
-        ("1,000 open, 200 due", 1000, 200),
+        (f"{args.invoices:,} open, 0 due", args.invoices, 0, "invoice"),
+        (f"{args.invoices:,} open, 100 due", args.invoices, 100, "invoice"),
+        (f"{args.invoices:,} open, 200 due", args.invoices, 200, "invoice"),
+        ("1,000 open, 200 due", 1000, 200, "invoice"),
+        (f"{args.invoices:,} open, 100 due", args.invoices, 100, "customer"),
+        (f"{args.invoices:,} open, 200 due", args.invoices, 200, "customer"),
     ]
     results = []
-    for label, open_count, due_count in cases:
+    for label, open_count, due_count, grouping in cases:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tz": "UTC"})
+            env.company.crm_reminder_grouping = grouping
             prepare(env, open_count, due_count, today)
             env["crm.invoices.reminder.engine"]._due(today)  # warm the caches
-            ms, queries, sent = run_job(env)
-            results.append((label, ms, queries, sent))
+            results.append((label, grouping, *run_job(env)))
             cr.rollback()
 
     print(f"\nPayment reminder job (_cron_send_reminders), {args.invoices:,} invoices")
-    for label, ms, queries, sent in results:
-        print(f"  {label:<26} {ms:9.1f} ms  {queries:6d} queries  {sent:4d} emails")
-    base = results[0][2]
-    per_mail = (results[2][2] - results[1][2]) / 100
+    for label, grouping, ms, queries, sent, emails in results:
+        print(
+            f"  {label:<26} per {grouping:<8} {ms:9.1f} ms  {queries:6d} queries  "
+            f"{sent:4d} reminders in {emails:4d} emails"
+        )
+    base = results[0][3]
     print(f"  selection alone: {base} queries whatever the number of invoices")
-    print(f"  each email adds {per_mail:.1f} queries (rendering, posting, queueing)")
-    ratio = results[2][2] / results[3][2]
+    for grouping, row in (("invoice", 2), ("customer", 5)):
+        _label, _grouping, _ms, queries, sent, emails = results[row]
+        print(
+            f"  per {grouping}: each email costs {(queries - base) / emails:.1f} "
+            f"queries, {(queries - base) / sent:.1f} per invoice reminded"
+        )
+    ratio = results[2][3] / results[3][3]
     print(f"  queries, 100,000 open vs 1,000 open (200 emails each): x{ratio:.2f}")
 
 

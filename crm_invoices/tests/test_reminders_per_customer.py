@@ -1,0 +1,145 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import CrmInvoicesCommon
+from .test_reminders import DUE, day
+
+
+@tagged("post_install", "-at_install")
+class TestRemindersPerCustomer(CrmInvoicesCommon):
+    """A company that reminds per customer: one email a run per customer,
+    listing every invoice due a reminder; each invoice's levels recorded as
+    when it is reminded alone."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.crm_reminder_grouping = "customer"
+        cls.levels = cls.env["crm.invoices.reminder.level"].search(
+            [("company_id", "=", cls.env.company.id)], order="delay_days"
+        )
+        cls.level_1, cls.level_2, cls.level_3 = cls.levels
+        cls.job = cls.env["crm.invoices.reminder.engine"]._cron_send_reminders
+
+    def _invoices(self, count, partner=None, amount=100.0, due=DUE):
+        with freeze_time("2026-02-01"):
+            return self.env["account.move"].concat(
+                *(
+                    self.make_invoice(
+                        amount + index,
+                        invoice_date=date(2026, 2, 1),
+                        due_date=due,
+                        partner=partner,
+                    )
+                    for index in range(count)
+                )
+            )
+
+    def _statements(self, customer):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", customer.id),
+                ("message_type", "=", "comment"),
+            ]
+        )
+
+    def test_six_overdue_invoices_one_email_listing_them_all(self):
+        invoices = self._invoices(6)
+        other = self._invoices(1, partner=self.other_customer)
+        with freeze_time(day(7)):
+            self.job()
+        statements = self._statements(self.customer)
+        self.assertEqual(len(statements), 1)
+        reminders = invoices.crm_reminder_ids
+        self.assertEqual(len(reminders), 6)
+        self.assertEqual(reminders.level_id, self.level_1)
+        self.assertEqual(reminders.mail_message_id, statements)
+        body = statements.body
+        for invoice in invoices:
+            self.assertIn(invoice.name, body)
+        self.assertIn(self.level_1.name, body)
+        # the total of the six: 100 + 101 + ... + 105 = 615
+        self.assertIn("615.00", body)
+        # without a statement pay link, each invoice's own
+        for url in invoices._crm_pay_urls().values():
+            self.assertIn(url, body)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", statements.id)])
+        self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertEqual(len(self._statements(self.other_customer)), 1)
+        self.assertEqual(len(other.crm_reminder_ids), 1)
+        # no email on the invoices themselves
+        self.assertFalse(
+            invoices.message_ids.filtered(lambda m: m.message_type == "comment")
+        )
+
+    def test_never_twice_and_the_levels_escalate_per_invoice(self):
+        early = self._invoices(2)
+        with freeze_time(day(7)):
+            self.job()
+            self.job()  # a second run the same day sends nothing
+        self.assertEqual(len(self._statements(self.customer)), 1)
+        late = self._invoices(1, due=date(2026, 3, 9))  # due a week later
+        with freeze_time(day(14)):
+            self.job()
+        statements = self._statements(self.customer)
+        self.assertEqual(len(statements), 2)
+        # the early invoices reach level 2, the later one its first
+        self.assertEqual(early.crm_last_reminder_level_id, self.level_2)
+        self.assertEqual(late.crm_last_reminder_level_id, self.level_1)
+        newest = statements.sorted("id")[-1]
+        in_newest = self.env["crm.invoices.reminder"].search(
+            [("mail_message_id", "=", newest.id)]
+        )
+        self.assertEqual(in_newest.move_id, early + late)
+
+    def test_a_paid_invoice_leaves_the_next_statement(self):
+        invoices = self._invoices(3)
+        with freeze_time(day(7)):
+            self.job()
+        with freeze_time(day(10)):
+            self.pay(invoices[0], payment_date=date.fromisoformat(day(10)))
+        with freeze_time(day(14)):
+            self.job()
+        newest = self._statements(self.customer).sorted("id")[-1]
+        self.assertNotIn(invoices[0].name, newest.body)
+        self.assertIn(invoices[1].name, newest.body)
+        self.assertEqual(invoices[0].crm_last_reminder_level_id, self.level_1)
+
+    def test_per_invoice_stays_the_default(self):
+        self.assertEqual(
+            self.env["res.company"].new({}).crm_reminder_grouping, "invoice"
+        )
+
+    def test_the_statement_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"]._load_module_terms(["crm_invoices"], ["ro_RO"])
+        romanian = self.env["res.partner"].create(
+            {
+                "name": "Client Român SRL",
+                "email": "plati@client.example.com",
+                "lang": "ro_RO",
+            }
+        )
+        self._invoices(2, partner=romanian, amount=1234.5)
+        with freeze_time(day(7)):
+            self.job()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", romanian.id)]
+        )
+        self.assertEqual(mail.subject, "Facturi restante: 2 de plătit")
+        self.assertIn("Rest de plată", mail.body_html)
+        self.assertIn("2.470,00", mail.body_html, "the total in Romanian format")
+        self.assertEqual(mail.state, "outgoing", "queued, not sent inline")
+
+    def test_a_batch_never_splits_a_customers_statement(self):
+        invoices = self._invoices(5)
+        other = self._invoices(2, partner=self.other_customer)
+        with freeze_time(day(7)):
+            self.job(batch_size=2)
+        self.assertEqual(len(self._statements(self.customer)), 1)
+        self.assertEqual(len(self._statements(self.other_customer)), 1)
+        self.assertEqual(len((invoices + other).crm_reminder_ids), 7)
