@@ -406,6 +406,25 @@ class Run:
             check=False,
         )
 
+    def pytest(self, report, cwd, *args, env=None):
+        """pytest with the test requirements' Python, its JUnit report to
+        ``report``; its exit status."""
+        return subprocess.run(
+            [
+                self.unit_python,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={report}",
+                *args,
+            ],
+            cwd=cwd,
+            env=env,
+            check=False,
+        ).returncode
+
     # ------------------------------------------------------------ suites
 
     def unit(self):
@@ -427,20 +446,7 @@ class Run:
             self.tally.failure("unit", "no usable Python")
             return
         report = self.work / "unit.xml"
-        status = subprocess.run(
-            [
-                self.unit_python,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                f"--junitxml={report}",
-                "tests/unit",
-            ],
-            cwd=ROOT,
-            check=False,
-        ).returncode
+        status = self.pytest(report, ROOT, "tests/unit")
         if not report.exists():
             say(f"FAILED unit: pytest exited with {status} and wrote no report")
             self.tally.failure("unit", f"pytest exited with {status}")
@@ -655,19 +661,11 @@ class Run:
                 ]
             )
             report = self.work / "e2e.xml"
-            subprocess.run(
-                [
-                    self.unit_python,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "-rs",
-                    f"--junitxml={report}",
-                    ".",
-                ],
-                cwd=ROOT / "tests" / "e2e",
+            self.pytest(
+                report,
+                ROOT / "tests" / "e2e",
+                "-rs",
+                ".",
                 env={
                     **os.environ,
                     "CRM_API_URL": f"http://127.0.0.1:{port}",
@@ -681,7 +679,6 @@ class Run:
                     "CRM_API_TAX": str(setup["tax"]),
                     "CRM_ODOO_SHELL": shell_command,
                 },
-                check=False,
             )
         finally:
             server.terminate()

@@ -253,17 +253,24 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         return list(emails.values())
 
     @api.model
+    def _reminder_values(self, move, level, days_late, sent_by, email_to):
+        """The record of one reminder of ``move`` at ``level``."""
+        return {
+            "move_id": move.id,
+            "level_id": level.id,
+            "sent_by": sent_by,
+            "user_id": self.env.uid if sent_by == "user" else False,
+            "days_overdue": days_late,
+            "amount_due": move.amount_residual,
+            "email_to": email_to,
+        }
+
+    @api.model
     def _send_one(self, move, level, days_late, sent_by):
         reminder = self.env["crm.invoices.reminder"].create(
-            {
-                "move_id": move.id,
-                "level_id": level.id,
-                "sent_by": sent_by,
-                "user_id": self.env.uid if sent_by == "user" else False,
-                "days_overdue": days_late,
-                "amount_due": move.amount_residual,
-                "email_to": move.partner_id.email_formatted,
-            }
+            self._reminder_values(
+                move, level, days_late, sent_by, move.partner_id.email_formatted
+            )
         )
         reminder.flush_recordset()  # the unique constraint speaks before the email
         # No signup invitation in a reminder: preparing one writes the customer,
@@ -306,17 +313,10 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         moves = self.env["account.move"].concat(*(move for move, _l, _d in group))
         customer = moves[:1].commercial_partner_id
         recipients = moves.partner_id.filtered("email")
+        email_to = ", ".join(recipients.mapped("email_formatted"))
         reminders = self.env["crm.invoices.reminder"].create(
             [
-                {
-                    "move_id": move.id,
-                    "level_id": level.id,
-                    "sent_by": sent_by,
-                    "user_id": self.env.uid if sent_by == "user" else False,
-                    "days_overdue": days_late,
-                    "amount_due": move.amount_residual,
-                    "email_to": ", ".join(recipients.mapped("email_formatted")),
-                }
+                self._reminder_values(move, level, days_late, sent_by, email_to)
                 for move, level, days_late in group
             ]
         )

@@ -81,6 +81,15 @@ class CrmInvoicesCommon(AccountTestInvoicingCommon):
             invoice.invoice_user_id = salesperson
         return invoice
 
+    def romanian_customer(self, name="Client Român SRL"):
+        """A customer who reads Romanian, with Romanian active and the
+        addon's terms loaded."""
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"]._load_module_terms(["crm_invoices"], ["ro_RO"])
+        return self.env["res.partner"].create(
+            {"name": name, "email": "plati@client.example.com", "lang": "ro_RO"}
+        )
+
     @classmethod
     def invoice_of(cls, partner, salesperson, invoice_date, due_date, amount, **kw):
         """A posted invoice of ``partner`` sold by ``salesperson``."""

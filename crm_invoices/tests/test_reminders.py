@@ -122,15 +122,7 @@ class TestReminders(CrmInvoicesCommon):
         self.assertIn("8 days overdue", reminder.mail_message_id.body)
 
     def test_email_lands_in_the_queue_in_the_customers_language(self):
-        self.env["res.lang"]._activate_lang("ro_RO")
-        self.env["ir.module.module"]._load_module_terms(["crm_invoices"], ["ro_RO"])
-        romanian = self.env["res.partner"].create(
-            {
-                "name": "Client Român SRL",
-                "email": "plati@client.example.com",
-                "lang": "ro_RO",
-            }
-        )
+        romanian = self.romanian_customer()
         ro_invoice = self._invoice(partner=romanian, amount=1234.5)
         en_invoice = self._invoice()
         with freeze_time(day(7)):

@@ -115,15 +115,7 @@ class TestRemindersPerCustomer(CrmInvoicesCommon):
         )
 
     def test_the_statement_speaks_the_customers_language(self):
-        self.env["res.lang"]._activate_lang("ro_RO")
-        self.env["ir.module.module"]._load_module_terms(["crm_invoices"], ["ro_RO"])
-        romanian = self.env["res.partner"].create(
-            {
-                "name": "Client Român SRL",
-                "email": "plati@client.example.com",
-                "lang": "ro_RO",
-            }
-        )
+        romanian = self.romanian_customer()
         self._invoices(2, partner=romanian, amount=1234.5)
         with freeze_time(day(7)):
             self.job()
