@@ -72,8 +72,8 @@ class Tally:
         self.failed += failed
         self.report.append(f"{suite:<8}ran: {passed} passed, {failed} failed{detail}")
 
-    def failure(self, suite, why, count=1):
-        self.failed += count
+    def failure(self, suite, why):
+        self.failed += 1
         self.report.append(f"{suite:<8}FAILED: {why}")
 
     def note(self, suite, text):
@@ -173,7 +173,8 @@ def shell(function, *args, env=None, scalars=(), arrays=()):
             for name in scalars
         ) + "".join(
             f'printf "A\\0%s\\0" {name} >>"$OUT"; '
-            f'printf "%s\\0" "${{{name}[@]}}" >>"$OUT"; printf "\\1\\0" >>"$OUT"; '
+            f'for item in "${{{name}[@]}}"; do printf "%s\\0" "$item" >>"$OUT"; done; '
+            f'printf "\\1\\0" >>"$OUT"; '
             for name in arrays
         )
         script = f'. "$COMMON"; "$@"; rc=$?; {emit}exit $rc'
@@ -207,7 +208,7 @@ def _read_vars(raw):
         while parts[index] != b"\1":
             items.append(parts[index].decode())
             index += 1
-        values[name] = [item for item in items if item]
+        values[name] = items
         index += 1
     return values
 

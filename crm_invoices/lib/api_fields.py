@@ -328,8 +328,6 @@ INVOICE_FIELDS = (
     _read_only("status", sort="crm_status"),
 )
 
-FIELDS = {field.key: field for field in INVOICE_FIELDS}
-
 
 def keys(access):
     """The invoice keys a request may send with that access."""

@@ -21,7 +21,6 @@ from .api_fields import (
     MAX_ITEMS,
     MAX_SHORT,
     MAX_TEXT,
-    READ_ONLY,
     SORTABLE,
     UPDATABLE,
     keys,
@@ -413,7 +412,6 @@ READ_ONLY_KEYS = (
     (
         frozenset(perfex.invoice({"id": 0}, (), (), {}))
         | frozenset(api_serialize.invoice_json({"id": 0}))
-        | keys(READ_ONLY)
     )
     - UPDATABLE_KEYS
     - PERFEX_IGNORED

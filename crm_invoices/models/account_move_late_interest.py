@@ -54,8 +54,8 @@ class AccountMove(models.Model):
         until = until or fields.Date.context_today(self)
         euro = self.env.ref("base.EUR")
         result = {}
-        for move, interest in self._crm_late_interest(until).items():
-            move = self.browse(move)
+        for move_id, interest in self._crm_late_interest(until).items():
+            move = self.browse(move_id)
             if not (move.company_id.crm_late_compensation and interest.periods):
                 continue
             day = interest.periods[0].start
