@@ -2,7 +2,7 @@
     "name": "CRM Invoices: Pay Links",
     "summary": "A pay-now link on every open invoice: hosted page, QR code on the "
     "PDF, in emails, reminders and the API; paid and reconciled by Odoo",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",
@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "views/pay_templates.xml",
         "views/crm_invoices_pay_link_views.xml",
+        "views/crm_invoices_statement_link_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "report/report_invoice.xml",

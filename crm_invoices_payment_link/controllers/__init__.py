@@ -1,1 +1,2 @@
 from . import pay
+from . import pay_statement

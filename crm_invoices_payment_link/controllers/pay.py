@@ -37,10 +37,11 @@ class PayLinkController(PaymentPortal):
         """The link of ``token`` (sudo: the token is the visitor's proof)."""
         return request.env["crm.invoices.pay.link"]._find(token)
 
-    def _pay_lang(self, invoice):
-        """Romanian or English: the customer's language, else the browser's."""
+    def _pay_lang(self, document):
+        """Romanian or English: the customer's language (of ``document``: an
+        invoice or a statement link), else the browser's."""
         installed = {code for code, _name in request.env["res.lang"].get_installed()}
-        partner_lang = invoice.partner_id.lang or ""
+        partner_lang = document.partner_id.lang or ""
         for code in PAGE_LANGS:
             if code in installed and partner_lang[:2] == code[:2]:
                 return code
@@ -153,16 +154,18 @@ class PayLinkController(PaymentPortal):
         """The providers and payment methods that may take ``amount`` for the
         link's invoice: its company's, enabled and compatible."""
         invoice = link.move_id
-        partner = invoice.partner_id
-        currency = invoice.currency_id
+        return self._providers_for(
+            invoice.company_id, invoice.partner_id, invoice.currency_id, amount
+        )
+
+    def _providers_for(self, company, partner, currency, amount):
+        """The providers and payment methods of ``company`` that may take
+        ``amount`` in ``currency`` from ``partner``."""
         providers = (
             request.env["payment.provider"]
             .sudo()
             ._get_compatible_providers(
-                invoice.company_id.id,
-                partner.id,
-                float(amount),
-                currency_id=currency.id,
+                company.id, partner.id, float(amount), currency_id=currency.id
             )
         )
         methods = (
@@ -173,6 +176,36 @@ class PayLinkController(PaymentPortal):
             )
         )
         return providers, methods
+
+    def _check_payment_kwargs(self, kwargs):
+        """What a visitor's payment request may not ask for: a payment
+        method check, a saved card, keeping the card.  Adjusts ``kwargs``
+        for Odoo's ``_create_transaction``."""
+        if kwargs.get("is_validation"):
+            # a payment method check charges nothing and pays nothing
+            raise ValidationError(request.env._("This link only takes payments."))
+        kwargs.pop("access_token", None)
+        self._validate_transaction_kwargs(kwargs)
+        if kwargs.get("flow") == "token" or kwargs.get("token_id"):
+            # the link's holder is not the customer's account: no saved cards
+            raise ValidationError(
+                request.env._("Saved payment methods cannot be used here.")
+            )
+        kwargs["tokenization_requested"] = False
+        kwargs.pop("landing_route", None)
+
+    def _check_payment_method(self, offered, kwargs):
+        """Odoo's ``_create_transaction`` takes any provider id: only those
+        the page offers (``offered``: providers and methods of the invoices'
+        company, enabled) may take this payment."""
+        providers, methods = offered
+        if (
+            kwargs.get("provider_id") not in providers.ids
+            or kwargs.get("payment_method_id") not in methods.ids
+        ):
+            raise ValidationError(
+                request.env._("This payment method cannot pay this invoice.")
+            )
 
     def _pay_form_values(self, link, token, amount):
         """What Odoo's payment form needs, for the invoice's company."""
@@ -253,9 +286,6 @@ class PayLinkController(PaymentPortal):
         link._lock_for_payment()
         if not link._takes_payments():
             raise ValidationError(request.env._("This link does not take payments."))
-        if kwargs.get("is_validation"):
-            # a payment method check charges nothing and pays nothing
-            raise ValidationError(request.env._("This link only takes payments."))
         if link._payment_in_progress():
             raise ValidationError(
                 request.env._(
@@ -263,31 +293,14 @@ class PayLinkController(PaymentPortal):
                     "or try again in a few minutes."
                 )
             )
-        kwargs.pop("access_token", None)
-        self._validate_transaction_kwargs(kwargs)
-        if kwargs.get("flow") == "token" or kwargs.get("token_id"):
-            # the link's holder is not the customer's account: no saved cards
-            raise ValidationError(
-                request.env._("Saved payment methods cannot be used here.")
-            )
-        kwargs["tokenization_requested"] = False
+        self._check_payment_kwargs(kwargs)
         try:
             to_pay = self._pay_amount(link, amount)
         except pay_amount.AmountRefused as refused:
             raise ValidationError(self._amount_message(refused)) from refused
-        # Odoo's _create_transaction takes any provider id: only those the page
-        # offers (the invoice company's, enabled) may take this payment
-        providers, methods = self._pay_providers(link, to_pay)
-        if (
-            kwargs.get("provider_id") not in providers.ids
-            or kwargs.get("payment_method_id") not in methods.ids
-        ):
-            raise ValidationError(
-                request.env._("This payment method cannot pay this invoice.")
-            )
+        self._check_payment_method(self._pay_providers(link, to_pay), kwargs)
         invoice = link.move_id
         link._count_attempt()
-        kwargs.pop("landing_route", None)
         tx_sudo = self._create_transaction(
             amount=float(to_pay),
             currency_id=invoice.currency_id.id,

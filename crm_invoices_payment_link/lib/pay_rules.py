@@ -102,3 +102,27 @@ def link_state_search_domain(state, now):
 def _term(leaves):
     """A conjunction of leaves as one prefix-form term."""
     return ["&"] * (len(leaves) - 1) + list(leaves)
+
+
+#: The states of a statement link (one link for a customer's overdue
+#: invoices), in the order they are decided.
+STATEMENT_STATES = ("revoked", "paid", "closed", "expired", "active")
+
+
+def statement_state(revoked, expiry_date, due_count, paid_count, now):
+    """The state of a statement link at ``now``.
+
+    :param due_count: how many of its invoices still need paying
+        (:data:`NEEDS_PAY_LINK`): what the link takes payments for.
+    :param paid_count: how many of its invoices are paid.
+    Nothing left to pay closes the link: ``paid`` when something was paid
+    (the customer sees a thank-you), ``closed`` when its invoices were
+    cancelled, reversed or reset to draft instead.
+    """
+    if revoked:
+        return "revoked"
+    if not due_count:
+        return "paid" if paid_count else "closed"
+    if expiry_date and expiry_date <= now:
+        return "expired"
+    return "active"

@@ -23,9 +23,16 @@ def new_salt():
     return secrets.token_urlsafe(16)
 
 
-def link_token(secret, salt):
-    """The token of the link with ``salt``."""
-    mac = hmac.new(secret.encode(), f"crm_pay_link:{salt}".encode(), hashlib.sha256)
+#: What a token opens: an invoice's link, or a customer's statement link
+#: (a token of one kind is never a token of the other).
+PURPOSES = ("crm_pay_link", "crm_statement_link")
+
+
+def link_token(secret, salt, purpose="crm_pay_link"):
+    """The token of the link with ``salt``, for ``purpose``."""
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
+    mac = hmac.new(secret.encode(), f"{purpose}:{salt}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
 
 

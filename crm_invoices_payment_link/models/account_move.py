@@ -1,7 +1,8 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..lib import pay_qr, pay_rules
-from .crm_invoices_pay_link import STATES
+from .crm_invoices_pay_link import PAYMENT_HOLD, STATES
 
 
 class AccountMove(models.Model):
@@ -96,6 +97,67 @@ class AccountMove(models.Model):
         )
         urls = links._urls()
         return {link.move_id.id: urls.get(link.id) for link in links}
+
+    def _crm_statement_pay_url(self):
+        """The statement's one pay link for all of ``self`` (a customer's
+        overdue invoices), or ``None`` when they cannot be paid together
+        (several currencies): the statement then links each invoice's own."""
+        link = self.env["crm.invoices.statement.link"].sudo()._issue(self)
+        return link._urls()[link.id] if link else None
+
+    def _crm_payments_in_progress(self):
+        """Those of ``self`` a payment started on may still charge: a
+        transaction (of a pay link, a statement link, the portal) pending or
+        authorized, or started less than :data:`PAYMENT_HOLD` ago and not
+        finished.  A second payment of them is refused meanwhile (never
+        charged twice); an abandoned attempt stops holding them after that
+        delay."""
+        if not self:
+            return self
+        started_since = fields.Datetime.now() - PAYMENT_HOLD
+        transactions = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("invoice_ids", "in", self.ids),
+                    ("operation", "!=", "validation"),
+                    "|",
+                    ("state", "in", ("pending", "authorized")),
+                    "&",
+                    ("state", "=", "draft"),
+                    ("create_date", ">", started_since),
+                ]
+            )
+        )
+        return self & transactions.invoice_ids
+
+    def _crm_lock_for_payment(self):
+        """Lock the open pay links of ``self`` in id order (no deadlock
+        between two payments of overlapping invoices), until the end of the
+        transaction."""
+        if self:
+            self.env.execute_query(
+                SQL(
+                    "SELECT id FROM crm_invoices_pay_link "
+                    "WHERE move_id IN %s AND revoked IS NOT TRUE "
+                    "ORDER BY id FOR UPDATE",
+                    tuple(self.ids),
+                )
+            )
+
+    def _crm_count_payment_attempt(self):
+        """Count a payment attempt on the open pay links of ``self``."""
+        if self:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE crm_invoices_pay_link "
+                    "SET attempt_count = attempt_count + 1 "
+                    "WHERE move_id IN %s AND revoked IS NOT TRUE",
+                    tuple(self.ids),
+                )
+            )
+            self.env["crm.invoices.pay.link"].invalidate_model(["attempt_count"])
 
     def _crm_pay_link_for_print(self):
         """The pay link printed on the invoice (as a QR code), while it works."""

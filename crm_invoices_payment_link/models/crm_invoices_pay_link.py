@@ -314,29 +314,11 @@ class CrmInvoicesPayLink(models.Model):
         self.invalidate_recordset()
 
     def _payment_in_progress(self):
-        """Whether a payment started on this link may still charge the
-        customer: a transaction pending or authorized, or one started less
-        than :data:`PAYMENT_HOLD` ago and not finished.  A second payment
-        is refused meanwhile (never charged twice); an abandoned attempt
-        stops holding the link after that delay."""
+        """Whether a payment of the link's invoice may still charge the
+        customer (:meth:`account.move._crm_payments_in_progress`: through
+        this link, a statement link or the portal)."""
         self.ensure_one()
-        started_since = fields.Datetime.now() - PAYMENT_HOLD
-        return bool(
-            self.env["payment.transaction"]
-            .sudo()
-            .search_count(
-                [
-                    ("crm_pay_link_id", "=", self.id),
-                    ("operation", "!=", "validation"),
-                    "|",
-                    ("state", "in", ("pending", "authorized")),
-                    "&",
-                    ("state", "=", "draft"),
-                    ("create_date", ">", started_since),
-                ],
-                limit=1,
-            )
-        )
+        return bool(self.move_id._crm_payments_in_progress())
 
     def _count_attempt(self):
         self.env.execute_query(

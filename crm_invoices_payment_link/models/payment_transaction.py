@@ -11,3 +11,10 @@ class PaymentTransaction(models.Model):
         readonly=True,
         ondelete="set null",
     )
+    crm_statement_link_id = fields.Many2one(
+        "crm.invoices.statement.link",
+        string="Statement Pay Link",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+    )

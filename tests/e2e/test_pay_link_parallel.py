@@ -161,3 +161,91 @@ def test_parallel_status_pages_and_renewals_act_once(odoo_shell, base_url):
     assert check["open_links"] == 1, check
     assert check["renewal_emails"] == 1, check
     assert check["busy_transactions"] == 1, check
+
+
+STATEMENT_SETUP = """
+import json
+from odoo import Command
+provider = env.ref("payment.payment_provider_demo")
+journal = env["account.journal"].search(
+    [("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1
+)
+provider.write({"state": "test", "is_published": True, "journal_id": journal.id})
+customer = env["res.partner"].create(
+    {"name": "Statement Payer SRL", "email": "statement@example.com"}
+)
+moves = env["account.move"]
+for amount in (100, 200, 300):
+    move = env["account.move"].create({
+        "move_type": "out_invoice",
+        "partner_id": customer.id,
+        "invoice_line_ids": [Command.create(
+            {"name": "Statement", "quantity": 1, "price_unit": amount,
+             "tax_ids": [Command.clear()]}
+        )],
+    })
+    move.action_post()
+    moves |= move
+link = env["crm.invoices.statement.link"].sudo()._issue(moves)
+env.cr.commit()
+print(json.dumps({
+    "moves": moves.ids,
+    "statement_token": link.url.rsplit("/", 1)[1],
+    "invoice_token": moves[0].crm_pay_link_id.url.rsplit("/", 1)[1],
+    "provider": provider.id,
+    "method": env.ref("payment_demo.payment_method_demo").id,
+}))
+"""
+
+STATEMENT_CHECK = """
+import json
+moves = env["account.move"].browse({moves})
+transactions = env["payment.transaction"].sudo().search(
+    [("invoice_ids", "in", moves.ids)]
+)
+print(json.dumps({{
+    "transactions": len(transactions),
+    "first_invoice_in": len(transactions.filtered(
+        lambda tx: moves[0] in tx.invoice_ids
+    )),
+}}))
+"""
+
+
+def test_a_statement_and_an_invoice_link_paid_at_once_charge_once(odoo_shell, base_url):
+    """Clients start payments at once on a customer's statement link and on
+    the own link of one of its invoices: one transaction takes the invoice,
+    every other request is refused."""
+    setup = shell(odoo_shell, STATEMENT_SETUP)
+
+    def start(index):
+        route = (
+            f"statement/{setup['statement_token']}"
+            if index % 2
+            else setup["invoice_token"]
+        )
+        answer = requests.post(
+            f"{base_url}/pay/{route}/transaction",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "provider_id": setup["provider"],
+                    "payment_method_id": setup["method"],
+                    "token_id": None,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/ignored",
+                    "is_validation": False,
+                    "access_token": "ignored",
+                },
+            },
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text[:300]
+        return "result" in answer.json()
+
+    started = at_once(start)
+    assert started.count(True) == 1, started
+    check = shell(odoo_shell, STATEMENT_CHECK.format(**setup))
+    assert check == {"transactions": 1, "first_invoice_in": 1}, check

@@ -1,6 +1,7 @@
 """Pay link rules without a database: tokens, amounts, the QR code."""
 
 import io
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from crm_invoices_payment_link.lib import pay_amount, pay_qr, pay_token
+from crm_invoices_payment_link.lib import pay_amount, pay_qr, pay_rules, pay_token
 
 SECRET = "database-secret"
+NOW = datetime(2026, 12, 4, 12, 0)
 
 
 # ---------------------------------------------------------------- tokens
@@ -250,3 +252,30 @@ def test_link_states_are_decided_in_order():
     assert state(payment_state="reversed", residual=0.0) == "cancelled"
     assert state(revoked=True, move_state="cancel") == "revoked"
     assert pay_rules.link_state_search_domain("nonsense", now) == [("id", "=", 0)]
+
+
+def test_a_statement_token_is_not_an_invoice_token():
+    salt = pay_token.new_salt()
+    invoice = pay_token.link_token(SECRET, salt)
+    statement = pay_token.link_token(SECRET, salt, "crm_statement_link")
+    assert pay_token.well_formed(statement)
+    assert statement != invoice
+    assert pay_token.link_token(SECRET, salt, "crm_statement_link") == statement
+    with pytest.raises(ValueError):
+        pay_token.link_token(SECRET, salt, "anything else")
+
+
+@pytest.mark.parametrize(
+    ("revoked", "expiry", "due", "paid", "state"),
+    [
+        (False, None, 6, 0, "active"),
+        (False, NOW + timedelta(days=1), 1, 5, "active"),
+        (False, NOW, 2, 0, "expired"),
+        (False, NOW - timedelta(days=1), 0, 6, "paid"),  # paid beats expired
+        (False, None, 0, 0, "closed"),  # cancelled, reversed or back to draft
+        (True, None, 6, 0, "revoked"),
+        (True, None, 0, 6, "revoked"),
+    ],
+)
+def test_statement_state(revoked, expiry, due, paid, state):
+    assert pay_rules.statement_state(revoked, expiry, due, paid, NOW) == state
