@@ -2,7 +2,7 @@
     "name": "CRM Invoices",
     "summary": "Customer invoices the CRM way: statuses, bulk actions, "
     "invoice from a quotation, AR metrics",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",
@@ -24,6 +24,7 @@
         "views/crm_invoices_api_token_views.xml",
         "views/crm_invoices_api_tax_map_views.xml",
         "views/crm_invoices_reference_rate_views.xml",
+        "views/crm_invoices_late_charge_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/sale_order_views.xml",

@@ -149,3 +149,24 @@ def compensation(eur_to_currency):
     from the euro rate of the day it became due (rounded to the cent)."""
     value = COMPENSATION_EUR * Decimal(str(eur_to_currency))
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def period_end(today):
+    """The last day of the last whole calendar month before ``today``:
+    interest is invoiced per month, once the month is over."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
+def interest_between(owed, start, end, due):
+    """The interest of the days ``start``..``end`` (inclusive), from
+    ``owed(until)``: the total owed up to a day (:func:`late_interest`'s
+    rounded total).  The difference of two rounded totals: the amounts of
+    consecutive windows add up to the total of their union, to the cent,
+    however the days are cut (nothing lost or charged twice by rounding).
+    Never negative: a payment dated back lowers what is owed, it does not
+    make a credit."""
+    if end < start or end <= due:
+        return Decimal(0)
+    before = start - timedelta(days=1)
+    owed_before = owed(before) if before > due else Decimal(0)
+    return max(owed(end) - owed_before, Decimal(0))

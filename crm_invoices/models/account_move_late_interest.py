@@ -1,6 +1,11 @@
-from odoo import fields, models
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 from ..lib import late_interest
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -9,6 +14,32 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
+    crm_late_charge_invoice = fields.Boolean(
+        string="Late-Payment Charges Invoice",
+        readonly=True,
+        copy=False,
+        help="An invoice of late-payment interest: it bears no interest itself.",
+    )
+    crm_late_charge_ids = fields.One2many(
+        "crm.invoices.late.charge",
+        "move_id",
+        string="Late-Payment Charges",
+        readonly=True,
+    )
+    crm_late_interest_amount = fields.Monetary(
+        string="Late Interest To Date",
+        compute="_compute_crm_late_interest_amount",
+        help="The legal penalty interest owed on this invoice up to today and "
+        "not yet invoiced (Law 72/2013), when the company claims it.",
+    )
+
+    @api.depends("amount_residual", "invoice_date_due", "state")
+    def _compute_crm_late_interest_amount(self):
+        today = fields.Date.context_today(self)
+        amounts = self._crm_late_interest_unbilled(today)
+        for move in self:
+            move.crm_late_interest_amount = amounts.get(move.id, 0.0)
+
     def _crm_late_invoices(self):
         return self.filtered(
             lambda move: (
@@ -16,8 +47,45 @@ class AccountMove(models.Model):
                 and move.state == "posted"
                 and move.invoice_date_due
                 and move.company_id.crm_late_interest
+                and not move.crm_late_charge_invoice
             )
         )
+
+    def _crm_late_interest_between(self, start, end):
+        """The interest of the days ``start``..``end`` on this invoice
+        (:func:`late_interest.interest_between`)."""
+        self.ensure_one()
+
+        def owed(until):
+            interest = self._crm_late_interest(until).get(self.id)
+            return interest.total if interest else 0
+
+        return late_interest.interest_between(owed, start, end, self.invoice_date_due)
+
+    def _crm_late_interest_unbilled(self, until):
+        """``{invoice id: interest}`` owed up to ``until`` and not yet
+        invoiced (after the last day charged, from the day the company
+        invoices interest): what reminders and statements show.  Nothing
+        when a half-year lacks its rate (logged)."""
+        result = {}
+        for move in self._crm_late_invoices():
+            start = move.invoice_date_due + timedelta(days=1)
+            since = move.company_id.crm_late_interest_since
+            if since and move.company_id.crm_late_interest_invoicing != "none":
+                start = max(start, since)
+            charged = move.crm_late_charge_ids.filtered(
+                lambda charge: charge.kind == "interest"
+            )
+            if charged:
+                start = max(start, max(charged.mapped("date_to")) + timedelta(days=1))
+            try:
+                amount = move._crm_late_interest_between(start, until)
+            except late_interest.MissingRate as missing:
+                _logger.warning("No late interest for %s: %s", move.name, missing)
+                continue
+            if amount:
+                result[move.id] = float(amount)
+        return result
 
     def _crm_late_interest(self, until=None):
         """``{invoice id: late_interest.Interest}`` up to ``until`` (today by

@@ -325,6 +325,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         for move in moves.filtered(lambda move: not move.access_token):
             move._portal_ensure_token()
         pay_urls = moves._crm_pay_urls()
+        interest = moves._crm_late_interest_unbilled(fields.Date.context_today(self))
         lines = [
             {
                 "name": move.name,
@@ -334,14 +335,19 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
                 "left": move.amount_residual,
                 "currency": move.currency_id,
                 "level": level.name,
+                "interest": interest.get(move.id, 0.0),
             }
             for move, level, days_late in sorted(
                 group, key=lambda item: (item[0].invoice_date_due, item[0].id)
             )
         ]
-        totals = {}
+        totals, interest_totals = {}, {}
         for line in lines:
             totals[line["currency"]] = totals.get(line["currency"], 0) + line["left"]
+            if line["interest"]:
+                interest_totals[line["currency"]] = (
+                    interest_totals.get(line["currency"], 0) + line["interest"]
+                )
         message = customer.with_context(
             mail_notify_force_send=False,
             lang=None,
@@ -349,6 +355,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             crm_statement={
                 "lines": lines,
                 "totals": list(totals.items()),
+                "interest": list(interest_totals.items()),
                 "pay_url": moves._crm_statement_pay_url(),
                 "company": moves[:1].company_id,
             },

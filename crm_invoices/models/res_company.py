@@ -52,6 +52,24 @@ class ResCompany(models.Model):
         "72/2013: the BNR reference rate of each half-year plus 8 percentage "
         "points, per day of delay, on the amount left to pay).",
     )
+    crm_late_interest_invoicing = fields.Selection(
+        [
+            ("none", "Shown on reminders only"),
+            ("draft", "Draft interest invoices, for review"),
+            ("posted", "Posted interest invoices"),
+        ],
+        string="Interest Invoices",
+        default="draft",
+        required=True,
+        help="Once a month is over, one invoice per customer for the interest "
+        "of that month on its late invoices (and the compensations), never "
+        "twice for a day.",
+    )
+    crm_late_interest_since = fields.Date(
+        string="Invoice Interest From",
+        help="Interest is invoiced for the days from this date on. Set to the "
+        "first day of the month when the monthly job first runs.",
+    )
     crm_late_compensation = fields.Boolean(
         string="Recovery Compensation",
         help="Also claim, once per late invoice, the fixed compensation for "

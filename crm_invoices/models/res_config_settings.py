@@ -11,6 +11,12 @@ class ResConfigSettings(models.TransientModel):
     crm_late_interest = fields.Boolean(
         related="company_id.crm_late_interest", readonly=False
     )
+    crm_late_interest_invoicing = fields.Selection(
+        related="company_id.crm_late_interest_invoicing", readonly=False
+    )
+    crm_late_interest_since = fields.Date(
+        related="company_id.crm_late_interest_since", readonly=False
+    )
     crm_late_compensation = fields.Boolean(
         related="company_id.crm_late_compensation", readonly=False
     )

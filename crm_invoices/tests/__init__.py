@@ -14,5 +14,6 @@ from . import test_sale_invoice
 from . import test_tour
 from . import test_ar_trend
 from . import test_late_interest
+from . import test_late_charges
 from . import test_migrations
 from . import test_reminders_per_customer

@@ -9,8 +9,10 @@ from crm_invoices.lib.late_interest import (
     MissingRate,
     compensation,
     half_of,
+    interest_between,
     late_interest,
     penalty_rate,
+    period_end,
 )
 
 #: BNR's reference rate on the first day of each half-year (percent).
@@ -142,3 +144,35 @@ def test_a_half_year_without_a_rate_is_said_not_guessed():
 def test_the_fixed_compensation_is_40_euro_in_the_invoices_currency():
     assert compensation("4.9771") == Decimal("199.08")
     assert compensation(1) == Decimal("40.00")
+
+
+def test_the_invoicing_period_is_the_last_whole_month():
+    assert period_end(date(2026, 12, 4)) == date(2026, 11, 30)
+    assert period_end(date(2026, 12, 1)) == date(2026, 11, 30)
+    assert period_end(date(2028, 3, 1)) == date(2028, 2, 29)
+    assert period_end(date(2027, 1, 15)) == date(2026, 12, 31)
+
+
+def test_monthly_windows_add_up_to_the_whole_delay_to_the_cent():
+    rates = {(2026, 1): Decimal("6.50"), (2026, 2): Decimal("6.50")}
+    due = date(2026, 1, 10)
+    settlements = [(date(2026, 3, 7), Decimal("333.33"))]
+
+    def owed(until):
+        return late_interest(Decimal("1000.01"), due, settlements, until, rates).total
+
+    months = [
+        (date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 31)),
+        (date(2026, 4, 1), date(2026, 4, 30)),
+    ]
+    parts = [interest_between(owed, *month, due) for month in months]
+    assert sum(parts) == owed(date(2026, 4, 30))
+    assert all(part > 0 for part in parts)
+    # January: the 21 days from 11 January on 1000.01 at 14.50 %
+    assert parts[0] == (
+        Decimal("1000.01") * Decimal("14.50") / 100 * 21 / 365
+    ).quantize(Decimal("0.01"))
+    # nothing before the due date, nothing negative
+    assert interest_between(owed, date(2025, 12, 1), due, due) == 0

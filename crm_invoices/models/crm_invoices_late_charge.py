@@ -1,0 +1,330 @@
+import logging
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from ..lib import late_interest
+from ..lib.batch_job import may_commit
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmInvoicesLateCharge(models.Model):
+    """What was invoiced for one late invoice: the interest of a period, or
+    the fixed recovery compensation.
+
+    The ledger that says what is never invoiced twice: one interest charge
+    per invoice and period end, one compensation per invoice (unique
+    indexes), each period starting the day after the last one charged.
+    A charge keeps its amount when its interest invoice is deleted (a
+    reviewer who deletes the draft waives it): it is not charged again.
+    """
+
+    _name = "crm.invoices.late.charge"
+    _description = "Late-Payment Charge"
+    _order = "date_to desc, id desc"
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Late Invoice",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    kind = fields.Selection(
+        [("interest", "Interest"), ("compensation", "Recovery Compensation")],
+        required=True,
+        readonly=True,
+    )
+    date_from = fields.Date(readonly=True)
+    date_to = fields.Date(required=True, readonly=True)
+    amount = fields.Monetary(readonly=True)
+    currency_id = fields.Many2one(related="move_id.currency_id", store=True)
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="move_id.commercial_partner_id", string="Customer", store=True
+    )
+    charge_move_id = fields.Many2one(
+        "account.move",
+        string="Interest Invoice",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+
+    _sql_constraints = [
+        (
+            "period_uniq",
+            "UNIQUE(move_id, kind, date_to)",
+            "This period of the invoice is charged already.",
+        ),
+    ]
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS crm_invoices_late_charge_one_comp "
+                "ON crm_invoices_late_charge (move_id) WHERE kind = 'compensation'"
+            )
+        )
+        return res
+
+    # ------------------------------------------------------------------
+    # The monthly invoicing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_invoice_late_charges(self):
+        """Daily: invoice each customer the interest of the last whole month
+        (and the compensations), once the month is over.  One interest
+        invoice per customer and currency, in a savepoint of its own: an
+        overlapping run meets the unique indexes and leaves that customer
+        to the other.  Commits per customer outside tests.
+        :return: the interest invoices made
+        """
+        charges = self.sudo()
+        end = late_interest.period_end(fields.Date.context_today(charges))
+        made = self.env["account.move"]
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                [
+                    ("crm_late_interest", "=", True),
+                    ("crm_late_interest_invoicing", "!=", "none"),
+                ]
+            )
+        )
+        for company in companies:
+            if not company.crm_late_interest_since:
+                # interest is invoiced from the month invoicing began
+                company.crm_late_interest_since = end + timedelta(days=1)
+                continue
+            if company.crm_late_interest_since > end:
+                continue
+            for group in charges._due_groups(company, end):
+                made |= charges._invoice_group(company, group, end)
+                if may_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        return made
+
+    @api.model
+    def _candidates(self, company, end):
+        """The late invoices of ``company`` that may owe something up to
+        ``end``: still open and due before it, or paid after their due date
+        and after the last day charged on them (one query)."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT move.id
+                  FROM account_move move
+                  LEFT JOIN LATERAL (
+                        SELECT max(charge.date_to) AS charged
+                          FROM crm_invoices_late_charge charge
+                         WHERE charge.move_id = move.id AND charge.kind = 'interest'
+                       ) last ON TRUE
+                 WHERE move.company_id = %(company)s
+                   AND move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.crm_late_charge_invoice IS NOT TRUE
+                   AND move.invoice_date_due < %(end)s
+                   AND (last.charged IS NULL OR last.charged < %(end)s)
+                   AND (
+                        move.amount_residual > 0
+                        OR EXISTS (
+                            SELECT 1
+                              FROM account_move_line line
+                              JOIN account_partial_reconcile partial
+                                ON partial.debit_move_id = line.id
+                             WHERE line.move_id = move.id
+                               AND partial.max_date > move.invoice_date_due
+                               AND partial.max_date >= %(since)s
+                               AND partial.max_date
+                                   > COALESCE(last.charged, move.invoice_date_due)
+                        )
+                   )
+                 ORDER BY move.id
+                """,
+                company=company.id,
+                end=end,
+                since=company.crm_late_interest_since,
+            )
+        )
+        return self.env["account.move"].browse([row[0] for row in rows])
+
+    @api.model
+    def _due_groups(self, company, end):
+        """``[[charge values]]`` per customer and currency: what each late
+        invoice of ``company`` owes for the days not yet charged up to
+        ``end``, and its compensation if not yet claimed."""
+        moves = self._candidates(company, end)
+        if not moves:
+            return []
+        last = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT move_id, max(date_to) FROM crm_invoices_late_charge "
+                    "WHERE kind = 'interest' AND move_id IN %s GROUP BY move_id",
+                    tuple(moves.ids),
+                )
+            )
+        )
+        compensated = {
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT move_id FROM crm_invoices_late_charge "
+                    "WHERE kind = 'compensation' AND move_id IN %s",
+                    tuple(moves.ids),
+                )
+            )
+        }
+        since = company.crm_late_interest_since
+        compensations = (
+            moves._crm_late_compensation(end) if company.crm_late_compensation else {}
+        )
+        groups = {}
+        for move in moves:
+            start = max(since, move.invoice_date_due + timedelta(days=1))
+            if move.id in last:
+                start = max(start, last[move.id] + timedelta(days=1))
+            try:
+                amount = move._crm_late_interest_between(start, end)
+            except late_interest.MissingRate as missing:
+                _logger.warning(
+                    "No late interest for %s: %s (Invoices → Configuration → "
+                    "Reference Rates)",
+                    move.name,
+                    missing,
+                )
+                continue
+            values = []
+            if amount > 0:
+                values.append(
+                    {
+                        "move_id": move.id,
+                        "kind": "interest",
+                        "date_from": start,
+                        "date_to": end,
+                        "amount": float(amount),
+                    }
+                )
+            if amount > 0 and move.id in compensations and move.id not in compensated:
+                values.append(
+                    {
+                        "move_id": move.id,
+                        "kind": "compensation",
+                        "date_to": end,
+                        "amount": float(compensations[move.id]),
+                    }
+                )
+            if values:
+                key = (move.commercial_partner_id.id, move.currency_id.id)
+                groups.setdefault(key, []).extend(values)
+        return list(groups.values())
+
+    @api.model
+    def _not_charged(self, group):
+        """The charge values of ``group`` no run has recorded yet (a run
+        that computed them before another run charged them drops them; the
+        unique indexes stop two runs at the very same moment)."""
+        self.flush_model()
+        keys = {
+            (values["move_id"], values["kind"], values["date_to"]) for values in group
+        }
+        done = {
+            (move_id, kind, date_to)
+            for move_id, kind, date_to in self.env.execute_query(
+                SQL(
+                    "SELECT move_id, kind, date_to FROM crm_invoices_late_charge "
+                    "WHERE move_id IN %s",
+                    tuple({key[0] for key in keys}),
+                )
+            )
+        }
+        compensated = {key[0] for key in done if key[1] == "compensation"}
+        return [
+            values
+            for values in group
+            if (values["move_id"], values["kind"], values["date_to"]) not in done
+            and not (
+                values["kind"] == "compensation" and values["move_id"] in compensated
+            )
+        ]
+
+    @api.model
+    def _invoice_group(self, company, group, end):
+        """One interest invoice for a customer's charges ``group`` (draft,
+        or posted when the company says so), and the charges that say it
+        was made; nothing when an overlapping run made it first."""
+        group = self._not_charged(group)
+        if not group:
+            return self.env["account.move"]
+        moves = self.env["account.move"].browse([v["move_id"] for v in group])
+        customer = moves[:1].commercial_partner_id
+        translated = self.with_context(lang=customer.lang or None).env
+        lines = []
+        for values in group:
+            move = moves.browse(values["move_id"])
+            if values["kind"] == "interest":
+                name = translated._(
+                    "Late-payment interest on %(invoice)s, %(start)s to %(end)s "
+                    "(Law 72/2013)",
+                    invoice=move.name,
+                    start=values["date_from"].isoformat(),
+                    end=values["date_to"].isoformat(),
+                )
+            else:
+                name = translated._(
+                    "Compensation for recovery costs, %(invoice)s (Law 72/2013, "
+                    "art. 13)",
+                    invoice=move.name,
+                )
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": values["amount"],
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        try:
+            with self.env.cr.savepoint():
+                invoice = (
+                    self.env["account.move"]
+                    .with_company(company)
+                    .create(
+                        {
+                            "move_type": "out_invoice",
+                            "partner_id": customer.id,
+                            "currency_id": moves[:1].currency_id.id,
+                            "invoice_date": fields.Date.context_today(self),
+                            "invoice_origin": ", ".join(
+                                dict.fromkeys(moves.mapped("name"))
+                            ),
+                            "crm_late_charge_invoice": True,
+                            "invoice_line_ids": lines,
+                        }
+                    )
+                )
+                self.create(
+                    [{**values, "charge_move_id": invoice.id} for values in group]
+                )
+                self.env.flush_all()  # the unique indexes speak before posting
+                if company.crm_late_interest_invoicing == "posted":
+                    invoice.action_post()
+        except psycopg2.errors.UniqueViolation:
+            _logger.info(
+                "Late charges of %s were invoiced by another run", customer.name
+            )
+            return self.env["account.move"]
+        return invoice
