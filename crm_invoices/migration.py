@@ -1,12 +1,19 @@
-"""Helpers of the addons' migration scripts (a database cursor, no ORM).
+"""Helpers of the addons' migration scripts.
 
 Renaming a record's XML id without a migration makes Odoo create the record
 again under the new id and delete the old one on update: views inheriting it
 would be dropped with it, and whatever points to it lost.  The migration
 renames the id first (``pre-migrate``), so the update finds the record.
+Those helpers work on a cursor (no ORM before the update); resetting mail
+templates is done after it (``post-migrate``), with the ORM.
 """
 
+import logging
+
+from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 def rename_xmlids(cr, module, renames):
@@ -160,3 +167,32 @@ def rename_models(cr, module, renames):
         )
         done.append(new)
     return done
+
+
+def reset_untouched_templates(cr, xmlids):
+    """Reset the mail templates ``xmlids`` from their source files, unless a
+    person edited them (last written by a user other than the superuser and
+    OdooBot): ``noupdate`` data changed by a version reaches the databases
+    that kept the shipped text, never overwrites a company's own wording.
+
+    :return: the templates reset
+    """
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    machine = {SUPERUSER_ID, env.ref("base.user_root").id}
+    reset = env["mail.template"]
+    for xmlid in xmlids:
+        template = env.ref(xmlid, raise_if_not_found=False)
+        if not template:
+            continue
+        if template.write_uid.id not in machine:
+            _logger.warning(
+                "Mail template %s was edited by %s: not reset; add the new "
+                "late-payment interest lines by hand (Settings → Technical → "
+                "Email Templates → Reset Template shows the shipped text)",
+                xmlid,
+                template.write_uid.login,
+            )
+            continue
+        reset |= template
+    reset.reset_template()
+    return reset

@@ -206,7 +206,14 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             ):
                 continue  # this level, or a later one, went out meanwhile
             still.append((moves.browse(move_id), levels.browse(level_id), days_late))
-        for group in self._emails(still):
+        moves.browse([move.id for move, _level, _days in still])._crm_ensure_tokens()
+        emails = self._emails(still)
+        if sent_by == "job" and len(emails) > 1:
+            sent = self._send_together(emails, sent_by)
+            reminders |= sent
+            done = set(sent.move_id.ids)
+            emails = [group for group in emails if group[0][0].id not in done]
+        for group in emails:
             group_ids = {move.id for move, _level, _days in group}
             try:
                 with self.env.cr.savepoint():
@@ -253,39 +260,6 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         return list(emails.values())
 
     @api.model
-    def _reminder_values(self, move, level, days_late, sent_by, email_to):
-        """The record of one reminder of ``move`` at ``level``."""
-        return {
-            "move_id": move.id,
-            "level_id": level.id,
-            "sent_by": sent_by,
-            "user_id": self.env.uid if sent_by == "user" else False,
-            "days_overdue": days_late,
-            "amount_due": move.amount_residual,
-            "email_to": email_to,
-        }
-
-    @api.model
-    def _send_one(self, move, level, days_late, sent_by):
-        reminder = self.env["crm.invoices.reminder"].create(
-            self._reminder_values(
-                move, level, days_late, sent_by, move.partner_id.email_formatted
-            )
-        )
-        reminder.flush_recordset()  # the unique constraint speaks before the email
-        # No signup invitation in a reminder: preparing one writes the customer,
-        # which two runs reminding the same customer would do at once.
-        message = move.with_context(
-            mail_notify_force_send=False, lang=None, crm_invoices_no_signup=True
-        ).message_post_with_source(
-            level.mail_template_id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        reminder.mail_message_id = message[:1]
-        return reminder
-
-    @api.model
     def _batches(self, todo, size):
         """``todo`` in batches of about ``size`` that never split a customer's
         statement: the invoices of a customer reminded per customer go in one
@@ -303,70 +277,6 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             batch += [(move.id, level_id, days) for move, level_id, days in group]
         if batch:
             yield batch
-
-    @api.model
-    def _send_statement(self, group, sent_by):
-        """One email for a customer's invoices ``[(move, level, days_late)]``:
-        each invoice's reminder is recorded (once per level, as per invoice),
-        then one statement goes to the customer, listing every invoice with
-        the level it reached, the total and one link to pay."""
-        moves = self.env["account.move"].concat(*(move for move, _l, _d in group))
-        customer = moves[:1].commercial_partner_id
-        recipients = moves.partner_id.filtered("email")
-        email_to = ", ".join(recipients.mapped("email_formatted"))
-        reminders = self.env["crm.invoices.reminder"].create(
-            [
-                self._reminder_values(move, level, days_late, sent_by, email_to)
-                for move, level, days_late in group
-            ]
-        )
-        reminders.flush_recordset()  # the unique constraint speaks before the email
-        template = self.env.ref("crm_invoices.mail_template_statement")
-        for move in moves.filtered(lambda move: not move.access_token):
-            move._portal_ensure_token()
-        pay_urls = moves._crm_pay_urls()
-        interest = moves._crm_late_interest_unbilled(fields.Date.context_today(self))
-        lines = [
-            {
-                "name": move.name,
-                "pay_url": pay_urls[move.id],
-                "due": move.invoice_date_due,
-                "days": days_late,
-                "left": move.amount_residual,
-                "currency": move.currency_id,
-                "level": level.name,
-                "interest": interest.get(move.id, 0.0),
-            }
-            for move, level, days_late in sorted(
-                group, key=lambda item: (item[0].invoice_date_due, item[0].id)
-            )
-        ]
-        totals, interest_totals = {}, {}
-        for line in lines:
-            totals[line["currency"]] = totals.get(line["currency"], 0) + line["left"]
-            if line["interest"]:
-                interest_totals[line["currency"]] = (
-                    interest_totals.get(line["currency"], 0) + line["interest"]
-                )
-        message = customer.with_context(
-            mail_notify_force_send=False,
-            lang=None,
-            crm_invoices_no_signup=True,
-            crm_statement={
-                "lines": lines,
-                "totals": list(totals.items()),
-                "interest": list(interest_totals.items()),
-                "pay_url": moves._crm_statement_pay_url(),
-                "company": moves[:1].company_id,
-            },
-        ).message_post_with_source(
-            template,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=recipients.ids,
-        )
-        reminders.mail_message_id = message[:1]
-        return reminders
 
     @api.model
     def _cron_send_reminders(self, batch_size=100):

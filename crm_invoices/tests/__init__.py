@@ -17,3 +17,4 @@ from . import test_late_interest
 from . import test_late_charges
 from . import test_migrations
 from . import test_reminders_per_customer
+from . import test_reminder_emails

@@ -1,8 +1,10 @@
 import importlib.util
 from pathlib import Path
 
+from odoo import SUPERUSER_ID, Command
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from ..migration import rename_models, rename_xmlids
 
@@ -21,12 +23,18 @@ MODELS_RENAMED_IN = {
 }
 
 
-def _pre_migrate(module, version):
-    path = Path(get_module_path(module)) / "migrations" / version / "pre-migrate.py"
-    spec = importlib.util.spec_from_file_location(f"{module}_pre_migrate", path)
+def _pre_migrate(module, version, stage="pre"):
+    path = (
+        Path(get_module_path(module)) / "migrations" / version / f"{stage}-migrate.py"
+    )
+    spec = importlib.util.spec_from_file_location(f"{module}_{stage}_migrate", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     return script
+
+
+def _post_migrate(module, version):
+    return _pre_migrate(module, version, stage="post")
 
 
 @tagged("post_install", "-at_install")
@@ -127,3 +135,26 @@ class TestMigrations(TransactionCase):
             # twice: nothing left to rename
             self.assertEqual(rename_models(cr, module, script.RENAMED), [])
             self.env.invalidate_all()
+
+    def test_the_templates_nobody_edited_are_reset_the_edited_kept(self):
+        """18.0.1.5.0 shows the interest in the reminders: the shipped
+        templates are reloaded from the file, a company's own text kept."""
+        script = _post_migrate("crm_invoices", "18.0.1.5.0")
+        first, second, *_others = (self.env.ref(x) for x in script.TEMPLATES)
+        # as a 18.0.1.4.0 database has them: without the interest lines
+        old_body = first.body_html.replace("crm_late_interest_amount", "amount_total")
+        first.with_user(SUPERUSER_ID).body_html = old_body
+        user = self.env["res.users"].create(
+            {
+                "name": "Template Editor",
+                "login": "template_editor",
+                "groups_id": [Command.set([self.env.ref("base.group_system").id])],
+            }
+        )
+        second.with_user(user).body_html = "<p>Our own reminder</p>"
+        self.env.flush_all()
+        with mute_logger("odoo.addons.crm_invoices.migration"):
+            script.migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertIn("crm_late_interest_amount", first.body_html)
+        self.assertIn("Our own reminder", second.body_html)
