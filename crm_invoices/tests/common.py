@@ -81,6 +81,20 @@ class CrmInvoicesCommon(AccountTestInvoicingCommon):
             invoice.invoice_user_id = salesperson
         return invoice
 
+    def euro_at(self, lei, day):
+        """The euro, worth ``lei`` of the company's currency from ``day``."""
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": euro.id,
+                "name": day,
+                "rate": 1 / lei,
+                "company_id": self.env.company.id,
+            }
+        )
+        return euro
+
     def romanian_customer(self, name="Client Român SRL"):
         """A customer who reads Romanian, with Romanian active and the
         addon's terms loaded."""

@@ -75,16 +75,7 @@ class TestLateCharges(CrmInvoicesCommon):
         self.assertEqual(self.invoice._crm_late_interest_unbilled(date(2025, 7, 5)), {})
 
     def test_posted_one_invoice_per_customer_compensation_once(self):
-        euro = self.env.ref("base.EUR")
-        euro.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": euro.id,
-                "name": date(2025, 1, 1),
-                "rate": 1 / 4.9771,
-                "company_id": self.env.company.id,
-            }
-        )
+        self.euro_at(4.9771, date(2025, 1, 1))
         self.env.company.write(
             {"crm_late_interest_invoicing": "posted", "crm_late_compensation": True}
         )

@@ -70,16 +70,7 @@ class TestLateInterest(CrmInvoicesCommon):
         self.assertEqual(self.interest(late, date(2027, 1, 10)).total, Decimal("15.89"))
 
     def test_the_recovery_compensation_is_40_euro_once_when_claimed(self):
-        euro = self.env.ref("base.EUR")
-        euro.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": euro.id,
-                "name": date(2025, 1, 1),
-                "rate": 1 / 4.9771,
-                "company_id": self.env.company.id,
-            }
-        )
+        euro = self.euro_at(4.9771, date(2025, 1, 1))
         self.assertNotEqual(self.env.company.currency_id, euro)
         self.assertEqual(self.invoice._crm_late_compensation(date(2025, 4, 30)), {})
         self.env.company.crm_late_compensation = True

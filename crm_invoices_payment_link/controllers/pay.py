@@ -207,6 +207,30 @@ class PayLinkController(PaymentPortal):
                 request.env._("This payment method cannot pay this invoice.")
             )
 
+    def _start_transaction(self, amount, invoices, partner, landing, link, kwargs):
+        """Odoo's transaction of ``amount`` paying ``invoices`` (one
+        currency), from the link ``link`` (its field on the transaction):
+        what the payment form needs next."""
+        tx_sudo = self._create_transaction(
+            amount=float(amount),
+            currency_id=invoices.currency_id.id,
+            partner_id=partner.id,
+            landing_route=landing,
+            reference_prefix=None,
+            custom_create_values={"invoice_ids": [Command.set(invoices.ids)], **link},
+            **kwargs,
+        )
+        return tx_sudo._get_processing_values()
+
+    def _last_transaction(self, link):
+        """The last transaction of ``link``, post-processed when done (what
+        Odoo's status poll does): the payment is posted and reconciled by
+        the time the customer reads the page."""
+        transaction = link.transaction_ids.sorted("id")[-1:]
+        if transaction.state == "done" and not transaction.is_post_processed:
+            transaction._post_process()
+        return transaction
+
     def _pay_form_values(self, link, token, amount):
         """What Odoo's payment form needs, for the invoice's company."""
         invoice = link.move_id
@@ -301,19 +325,14 @@ class PayLinkController(PaymentPortal):
         self._check_payment_method(self._pay_providers(link, to_pay), kwargs)
         invoice = link.move_id
         link._count_attempt()
-        tx_sudo = self._create_transaction(
-            amount=float(to_pay),
-            currency_id=invoice.currency_id.id,
-            partner_id=invoice.partner_id.id,
-            landing_route=f"/pay/{token}/status",
-            reference_prefix=None,
-            custom_create_values={
-                "invoice_ids": [Command.set(invoice.ids)],
-                "crm_pay_link_id": link.id,
-            },
-            **kwargs,
+        return self._start_transaction(
+            to_pay,
+            invoice,
+            invoice.partner_id,
+            f"/pay/{token}/status",
+            {"crm_pay_link_id": link.id},
+            kwargs,
         )
-        return tx_sudo._get_processing_values()
 
     @http.route(
         "/pay/<string:token>/status",
@@ -331,9 +350,7 @@ class PayLinkController(PaymentPortal):
         state = link._state_at(fields.Datetime.now())
         if state not in ("active", "paid"):
             return self._pay_closed(link, token)
-        transaction = link.transaction_ids.sorted("id")[-1:]
-        if transaction.state == "done" and not transaction.is_post_processed:
-            transaction._post_process()  # what Odoo's status poll does
+        transaction = self._last_transaction(link)
         return self._pay_render(
             "crm_invoices_payment_link.pay_status",
             link,

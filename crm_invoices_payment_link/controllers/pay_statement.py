@@ -10,7 +10,6 @@ full (a customer who wants to pay one invoice uses its own link).
 
 from odoo import fields, http
 from odoo.exceptions import ValidationError
-from odoo.fields import Command
 from odoo.http import request
 
 from .pay import PayLinkController
@@ -144,19 +143,14 @@ class PayStatementController(PayLinkController):
             kwargs,
         )
         link._count_attempt(due)
-        tx_sudo = self._create_transaction(
-            amount=amount,
-            currency_id=link.currency_id.id,
-            partner_id=link.partner_id.id,
-            landing_route=f"/pay/statement/{token}/status",
-            reference_prefix=None,
-            custom_create_values={
-                "invoice_ids": [Command.set(due.ids)],
-                "crm_statement_link_id": link.id,
-            },
-            **kwargs,
+        return self._start_transaction(
+            amount,
+            due,
+            link.partner_id,
+            f"/pay/statement/{token}/status",
+            {"crm_statement_link_id": link.id},
+            kwargs,
         )
-        return tx_sudo._get_processing_values()
 
     @http.route(
         "/pay/statement/<string:token>/status",
@@ -171,9 +165,7 @@ class PayStatementController(PayLinkController):
         link = self._statement_link(token)
         if not link:
             return self._pay_not_found()
-        transaction = link.transaction_ids.sorted("id")[-1:]
-        if transaction.state == "done" and not transaction.is_post_processed:
-            transaction._post_process()  # what Odoo's status poll does
+        transaction = self._last_transaction(link)
         state = link._state_at(fields.Datetime.now())
         if state not in SHOWN:
             return self._statement_closed(link, token, state)

@@ -53,8 +53,9 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
         match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
         return match and match[1]
 
-    def start_payment(self, token, **params):
-        """What Odoo's payment form sends to the link's transaction route."""
+    def start_payment(self, token, route=None, **params):
+        """What Odoo's payment form sends to the link's transaction route
+        (``route``: the link's path, ``token`` by default)."""
         values = {
             "provider_id": self.provider.id,
             "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
@@ -66,7 +67,7 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
             "access_token": token,
             **params,
         }
-        return self.make_jsonrpc_request(f"/pay/{token}/transaction", values)
+        return self.make_jsonrpc_request(f"/pay/{route or token}/transaction", values)
 
     def simulate(self, reference, state="done"):
         """The demo provider's notification, as its inline form sends it."""

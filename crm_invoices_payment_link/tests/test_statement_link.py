@@ -50,18 +50,7 @@ class TestStatementLink(PayLinkCommon):
         )
 
     def start_statement_payment(self, token, **params):
-        values = {
-            "provider_id": self.provider.id,
-            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
-            "token_id": None,
-            "flow": "direct",
-            "tokenization_requested": False,
-            "landing_route": "/ignored",
-            "is_validation": False,
-            "access_token": token,
-            **params,
-        }
-        return self.make_jsonrpc_request(f"/pay/statement/{token}/transaction", values)
+        return self.start_payment(token, route=f"statement/{token}", **params)
 
     def paying(self, invoices):
         """How many transactions pay some of ``invoices``."""

@@ -91,6 +91,31 @@ print(json.dumps({{
 """
 
 
+def start_payment(base_url, route, setup):
+    """What Odoo's payment form posts to a link's transaction route: whether
+    a transaction was created (a refusal is an error answer, never a 500)."""
+    answer = requests.post(
+        f"{base_url}/pay/{route}/transaction",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "provider_id": setup["provider"],
+                "payment_method_id": setup["method"],
+                "token_id": None,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": "/ignored",
+                "is_validation": False,
+                "access_token": "ignored",
+            },
+        },
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    return "result" in answer.json()
+
+
 def at_once(function, count=CLIENTS):
     """Run ``function(i)`` in ``count`` threads released together."""
     barrier = Barrier(count)
@@ -129,26 +154,7 @@ def test_parallel_status_pages_and_renewals_act_once(odoo_shell, base_url):
     assert set(at_once(renew)) <= {200, 404}
 
     def start(_index):
-        answer = requests.post(
-            f"{base_url}/pay/{setup['busy_token']}/transaction",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "provider_id": setup["provider"],
-                    "payment_method_id": setup["method"],
-                    "token_id": None,
-                    "flow": "direct",
-                    "tokenization_requested": False,
-                    "landing_route": "/ignored",
-                    "is_validation": False,
-                    "access_token": setup["busy_token"],
-                },
-            },
-            timeout=60,
-        )
-        assert answer.status_code == 200, answer.text[:300]
-        return "result" in answer.json()
+        return start_payment(base_url, setup["busy_token"], setup)
 
     started = at_once(start)
     assert started.count(True) == 1, started
@@ -224,26 +230,7 @@ def test_a_statement_and_an_invoice_link_paid_at_once_charge_once(odoo_shell, ba
             if index % 2
             else setup["invoice_token"]
         )
-        answer = requests.post(
-            f"{base_url}/pay/{route}/transaction",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "provider_id": setup["provider"],
-                    "payment_method_id": setup["method"],
-                    "token_id": None,
-                    "flow": "direct",
-                    "tokenization_requested": False,
-                    "landing_route": "/ignored",
-                    "is_validation": False,
-                    "access_token": "ignored",
-                },
-            },
-            timeout=60,
-        )
-        assert answer.status_code == 200, answer.text[:300]
-        return "result" in answer.json()
+        return start_payment(base_url, route, setup)
 
     started = at_once(start)
     assert started.count(True) == 1, started
