@@ -206,3 +206,27 @@ class TestStatementLink(PayLinkCommon):
         with self.assertRaises(AccessError):
             links.browse(link.id).action_revoke()
         self.assertFalse(link.revoked)
+
+    def test_the_page_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_invoices_payment_link"], ["ro_RO"]
+        )
+        self.customer.lang = "ro_RO"
+        token, _link = self.issue(self.overdue(2))
+        page = self.page(f"statement/{token}")
+        self.assertIn("Extras pentru", page.text)
+        self.assertIn("Rest de plată", page.text)
+        self.assertIn("pentru 2 factură(i)", page.text)
+
+    def test_the_page_costs_the_same_queries_for_2_or_12_invoices(self):
+        counts = []
+        for count in (2, 12):
+            token, _link = self.issue(self.overdue(count))
+            self.page(f"statement/{token}")  # warm the caches
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.assertEqual(self.page(f"statement/{token}").status_code, 200)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertGreater(counts[0], 5, "the request was counted")
+        self.assertEqual(counts[0], counts[1], counts)
