@@ -327,4 +327,10 @@ class CrmInvoicesLateCharge(models.Model):
                 "Late charges of %s were invoiced by another run", customer.name
             )
             return self.env["account.move"]
+        except Exception:  # noqa: BLE001 - one customer's failure stops no other
+            _logger.exception(
+                "The interest invoice of %s could not be made: tried again tomorrow",
+                customer.name,
+            )
+            return self.env["account.move"]
         return invoice

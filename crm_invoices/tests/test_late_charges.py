@@ -221,3 +221,29 @@ class TestLateCharges(CrmInvoicesCommon):
             lambda move: move.partner_id == customer
         )
         self.assertIn("Dobândă penalizatoare pentru", april.invoice_line_ids.name)
+
+    @mute_logger("odoo.addons.crm_invoices.models.crm_invoices_late_charge")
+    def test_a_customer_that_fails_stops_no_other_and_is_tried_again(self):
+        other = self.make_invoice(
+            1_000,
+            invoice_date=date(2025, 3, 1),
+            due_date=date(2025, 3, 31),
+            partner=self.other_customer,
+        )
+        moves = type(self.env["account.move"])
+        create = moves.create
+
+        def refuse_one(records, vals_list):
+            vals = vals_list[0] if isinstance(vals_list, list) else vals_list
+            if vals.get("partner_id") == self.customer.id and vals.get(
+                "crm_late_charge_invoice"
+            ):
+                raise RuntimeError("no sale journal")
+            return create(records, vals_list)
+
+        with patch.object(moves, "create", refuse_one):
+            made = self.run_job("2025-05-03")
+        self.assertEqual(made.partner_id, self.other_customer)
+        self.assertTrue(other.crm_late_charge_ids)
+        self.assertFalse(self.invoice.crm_late_charge_ids, "nothing half done")
+        self.assertEqual(self.run_job("2025-05-04").partner_id, self.customer)
