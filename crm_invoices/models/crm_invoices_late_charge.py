@@ -287,16 +287,15 @@ class CrmInvoicesLateCharge(models.Model):
                     "art. 13)",
                     invoice=move.name,
                 )
-            lines.append(
-                Command.create(
-                    {
-                        "name": name,
-                        "quantity": 1,
-                        "price_unit": values["amount"],
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            )
+            line = {
+                "name": name,
+                "quantity": 1,
+                "price_unit": values["amount"],
+                "tax_ids": [Command.clear()],
+            }
+            if company.crm_late_interest_account_id:
+                line["account_id"] = company.crm_late_interest_account_id.id
+            lines.append(Command.create(line))
         try:
             with self.env.cr.savepoint():
                 invoice = (

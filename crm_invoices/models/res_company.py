@@ -65,6 +65,14 @@ class ResCompany(models.Model):
         "of that month on its late invoices (and the compensations), never "
         "twice for a day.",
     )
+    crm_late_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest Income Account",
+        check_company=True,
+        help="The income account of interest invoices' lines (in Romania 7581, "
+        "income from damages, fines and penalties). Empty: the sales journal's "
+        "default account.",
+    )
     crm_late_interest_since = fields.Date(
         string="Invoice Interest From",
         help="Interest is invoiced for the days from this date on. Set to the "

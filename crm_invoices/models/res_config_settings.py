@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
     crm_late_interest_invoicing = fields.Selection(
         related="company_id.crm_late_interest_invoicing", readonly=False
     )
+    crm_late_interest_account_id = fields.Many2one(
+        related="company_id.crm_late_interest_account_id", readonly=False
+    )
     crm_late_interest_since = fields.Date(
         related="company_id.crm_late_interest_since", readonly=False
     )

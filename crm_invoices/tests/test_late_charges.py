@@ -109,6 +109,16 @@ class TestLateCharges(CrmInvoicesCommon):
         mine = may.filtered(lambda move: move.partner_id == self.customer)
         self.assertEqual(len(mine.invoice_line_ids), 2, "no second compensation")
 
+    def test_the_lines_go_to_the_interest_income_account_when_set(self):
+        journal_default = self.run_job("2025-05-03").invoice_line_ids.account_id
+        penalties = self.env["account.account"].create(
+            {"code": "758199", "name": "Penalties", "account_type": "income_other"}
+        )
+        self.env.company.crm_late_interest_account_id = penalties
+        may = self.run_job("2025-06-02")
+        self.assertEqual(may.invoice_line_ids.account_id, penalties)
+        self.assertNotEqual(journal_default, penalties)
+
     def test_the_first_run_starts_the_invoicing_month(self):
         self.env.company.crm_late_interest_since = False
         self.assertFalse(self.run_job("2025-05-03"))
