@@ -51,16 +51,31 @@ class AccountMove(models.Model):
             )
         )
 
-    def _crm_late_interest_between(self, start, end):
+    def _crm_late_interest_between(self, start, end, rates=None):
         """The interest of the days ``start``..``end`` on this invoice
         (:func:`late_interest.interest_between`)."""
         self.ensure_one()
 
         def owed(until):
-            interest = self._crm_late_interest(until).get(self.id)
+            interest = self._crm_late_interest(until, rates).get(self.id)
             return interest.total if interest else 0
 
         return late_interest.interest_between(owed, start, end, self.invoice_date_due)
+
+    def _crm_late_interest_start(self, charged_until=None):
+        """The first day of this invoice's interest not invoiced yet: the
+        day after its due date, not before the day its company invoices
+        interest from, and after the last day charged (``charged_until``)."""
+        self.ensure_one()
+        start = self.invoice_date_due + timedelta(days=1)
+        company = self.company_id
+        if company.crm_late_interest_since and (
+            company.crm_late_interest_invoicing != "none"
+        ):
+            start = max(start, company.crm_late_interest_since)
+        if charged_until:
+            start = max(start, charged_until + timedelta(days=1))
+        return start
 
     def _crm_late_interest_unbilled(self, until):
         """``{invoice id: interest}`` owed up to ``until`` and not yet
@@ -68,18 +83,19 @@ class AccountMove(models.Model):
         invoices interest): what reminders and statements show.  Nothing
         when a half-year lacks its rate (logged)."""
         result = {}
-        for move in self._crm_late_invoices():
-            start = move.invoice_date_due + timedelta(days=1)
-            since = move.company_id.crm_late_interest_since
-            if since and move.company_id.crm_late_interest_invoicing != "none":
-                start = max(start, since)
+        invoices = self._crm_late_invoices()
+        if not invoices:
+            return result
+        rates = self.env["crm.invoices.reference.rate"]._crm_table()
+        for move in invoices:
             charged = move.crm_late_charge_ids.filtered(
                 lambda charge: charge.kind == "interest"
             )
-            if charged:
-                start = max(start, max(charged.mapped("date_to")) + timedelta(days=1))
+            start = move._crm_late_interest_start(
+                max(charged.mapped("date_to"), default=None)
+            )
             try:
-                amount = move._crm_late_interest_between(start, until)
+                amount = move._crm_late_interest_between(start, until, rates)
             except late_interest.MissingRate as missing:
                 _logger.warning("No late interest for %s: %s", move.name, missing)
                 continue
@@ -87,7 +103,7 @@ class AccountMove(models.Model):
                 result[move.id] = float(amount)
         return result
 
-    def _crm_late_interest(self, until=None):
+    def _crm_late_interest(self, until=None, rates=None):
         """``{invoice id: late_interest.Interest}`` up to ``until`` (today by
         default): per day of delay on what was left to pay that day, the
         payments and credit notes set against the invoice counted from their
@@ -95,13 +111,15 @@ class AccountMove(models.Model):
         :class:`crm.invoices.reference.rate`.  Only the invoices of companies
         that claim interest; none is owed on an invoice not yet due.
 
+        :param rates: the table of reference rates, when the caller read it
         :raises late_interest.MissingRate: a half-year of the delay has no rate.
         """
         until = until or fields.Date.context_today(self)
         invoices = self._crm_late_invoices()
         if not invoices:
             return {}
-        rates = self.env["crm.invoices.reference.rate"]._crm_table()
+        if rates is None:
+            rates = self.env["crm.invoices.reference.rate"]._crm_table()
         result = {}
         for move in invoices:
             partials = move.line_ids._crm_receivable().matched_credit_ids
@@ -115,14 +133,14 @@ class AccountMove(models.Model):
             )
         return result
 
-    def _crm_late_compensation(self, until=None):
+    def _crm_late_compensation(self, until=None, rates=None):
         """``{invoice id: the fixed compensation in the invoice's currency}``
         of the invoices paid (or still owed) after their due date, when their
         company claims it: 40 euro at the rate of the day after the due date."""
         until = until or fields.Date.context_today(self)
         euro = self.env.ref("base.EUR")
         result = {}
-        for move_id, interest in self._crm_late_interest(until).items():
+        for move_id, interest in self._crm_late_interest(until, rates).items():
             move = self.browse(move_id)
             if not (move.company_id.crm_late_compensation and interest.periods):
                 continue

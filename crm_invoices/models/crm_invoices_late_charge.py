@@ -186,17 +186,18 @@ class CrmInvoicesLateCharge(models.Model):
                 )
             )
         }
-        since = company.crm_late_interest_since
-        compensations = (
-            moves._crm_late_compensation(end) if company.crm_late_compensation else {}
-        )
+        rates = self.env["crm.invoices.reference.rate"]._crm_table()
+        claim = company.crm_late_compensation
         groups = {}
         for move in moves:
-            start = max(since, move.invoice_date_due + timedelta(days=1))
-            if move.id in last:
-                start = max(start, last[move.id] + timedelta(days=1))
+            start = move._crm_late_interest_start(last.get(move.id))
             try:
-                amount = move._crm_late_interest_between(start, end)
+                amount = move._crm_late_interest_between(start, end, rates)
+                compensation = (
+                    move._crm_late_compensation(end, rates).get(move.id)
+                    if claim and amount > 0 and move.id not in compensated
+                    else None
+                )
             except late_interest.MissingRate as missing:
                 _logger.warning(
                     "No late interest for %s: %s (Invoices → Configuration → "
@@ -216,13 +217,13 @@ class CrmInvoicesLateCharge(models.Model):
                         "amount": float(amount),
                     }
                 )
-            if amount > 0 and move.id in compensations and move.id not in compensated:
+            if compensation is not None:
                 values.append(
                     {
                         "move_id": move.id,
                         "kind": "compensation",
                         "date_to": end,
-                        "amount": float(compensations[move.id]),
+                        "amount": float(compensation),
                     }
                 )
             if values:

@@ -131,7 +131,6 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             ]
         reminders = self.env["crm.invoices.reminder"].create(values)
         reminders.flush_recordset()  # the unique constraint speaks before the email
-        moves._crm_ensure_tokens()
         pay_urls = moves._crm_pay_urls()
         interest = moves._crm_late_interest_unbilled(fields.Date.context_today(self))
         template = self.env.ref("crm_invoices.mail_template_statement")

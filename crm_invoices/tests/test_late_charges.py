@@ -257,3 +257,21 @@ class TestLateCharges(CrmInvoicesCommon):
         self.assertTrue(other.crm_late_charge_ids)
         self.assertFalse(self.invoice.crm_late_charge_ids, "nothing half done")
         self.assertEqual(self.run_job("2025-05-04").partner_id, self.customer)
+
+    @mute_logger("odoo.addons.crm_invoices.models.crm_invoices_late_charge")
+    def test_a_missing_half_year_skips_that_invoice_only(self):
+        self.euro_at(4.9771, date(2025, 1, 1))
+        self.env.company.crm_late_compensation = True
+        self.pay(self.invoice, 10_000, date(2025, 4, 30))
+        late = self.make_invoice(
+            1_000, invoice_date=date(2026, 5, 20), due_date=date(2026, 6, 20)
+        )
+        # July 2026 has no reference rate shipped: that invoice waits for it
+        made = self.run_job("2026-08-03")
+        self.assertEqual(made.partner_id, self.customer)
+        self.assertNotIn(late.name, " ".join(made.invoice_line_ids.mapped("name")))
+        self.assertFalse(late.crm_late_charge_ids)
+        self.assertEqual(
+            sorted(self.invoice.crm_late_charge_ids.mapped("kind")),
+            ["compensation", "interest"],
+        )

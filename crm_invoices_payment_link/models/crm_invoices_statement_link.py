@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..lib import pay_rules, pay_token
@@ -206,14 +205,11 @@ class CrmInvoicesStatementLink(models.Model):
         )
 
     def action_revoke(self):
-        """Invoices managers revoke statement links of their companies."""
-        if not self.env.su and not self.env.user.has_group(
-            "crm_invoices.group_crm_invoices_manager"
-        ):
-            raise AccessError(
-                self.env._("Only Invoices managers may revoke or issue pay links.")
-            )
-        self.check_access("write")
+        """Invoices managers revoke statement links of their companies (as
+        the invoice links: on invoices they may write)."""
+        self.check_access("read")  # the record rule: their companies
+        moves = self.sudo().move_ids.with_env(self.env)
+        self.env["crm.invoices.pay.link"]._check_manage(moves)
         self.sudo().write({"revoked": True})
         return True
 

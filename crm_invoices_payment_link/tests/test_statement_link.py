@@ -230,3 +230,20 @@ class TestStatementLink(PayLinkCommon):
             counts.append(self.env.cr.sql_log_count - before)
         self.assertGreater(counts[0], 5, "the request was counted")
         self.assertEqual(counts[0], counts[1], counts)
+
+    def test_managers_of_the_company_revoke_others_cannot(self):
+        _token, link = self.issue(self.overdue(2))
+        links = self.env["crm.invoices.statement.link"]
+        clerk = self.make_ar_user("statement_clerk")
+        with self.assertRaises(AccessError):
+            links.with_user(clerk).browse(link.id).action_revoke()
+        company_b = self.setup_other_company(name="Filiala Extras SRL")["company"]
+        manager_b = self.make_ar_user(
+            "statement_manager_b", manager=True, company=company_b
+        )
+        with self.assertRaises(AccessError):
+            links.with_user(manager_b).browse(link.id).action_revoke()
+        self.assertFalse(link.revoked)
+        manager = self.make_ar_user("statement_manager", manager=True)
+        links.with_user(manager).browse(link.id).action_revoke()
+        self.assertTrue(link.revoked)
