@@ -1,2 +1,3 @@
 from . import pay
 from . import pay_statement
+from . import portal

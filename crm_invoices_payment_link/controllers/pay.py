@@ -222,14 +222,12 @@ class PayLinkController(PaymentPortal):
         )
         return tx_sudo._get_processing_values()
 
-    def _last_transaction(self, link):
-        """The last transaction of ``link``, post-processed when done (what
-        Odoo's status poll does): the payment is posted and reconciled by
-        the time the customer reads the page."""
-        transaction = link.transaction_ids.sorted("id")[-1:]
-        if transaction.state == "done" and not transaction.is_post_processed:
-            transaction._post_process()
-        return transaction
+    def _last_transaction(self, link, invoices):
+        """The last transaction of ``link``, once every confirmed payment of
+        ``invoices`` (through any door) is recorded: the payment is posted
+        and reconciled by the time the customer reads the page."""
+        invoices._crm_post_process_confirmed()
+        return link.transaction_ids.sorted("id")[-1:]
 
     def _pay_form_values(self, link, token, amount):
         """What Odoo's payment form needs, for the invoice's company."""
@@ -270,6 +268,9 @@ class PayLinkController(PaymentPortal):
         link = self._pay_link(token)
         if not link:
             return self._pay_not_found()
+        # a payment confirmed and not recorded yet (any door) is recorded
+        # first: the page then says the invoice is paid
+        link.move_id._crm_post_process_confirmed()
         closed = self._pay_closed(link, token)
         if closed is not None:
             return closed
@@ -305,25 +306,21 @@ class PayLinkController(PaymentPortal):
         link = self._pay_link(token)
         if not link:
             raise ValidationError(request.env._("This link does not take payments."))
-        # One payment at a time per link: a second request waits here for the
-        # first one's transaction, then sees it.
-        link._lock_for_payment()
+        # One payment of an invoice at a time, whatever the door: a second
+        # request waits here for the first one's transaction, then sees it.
+        invoice = link.move_id
+        invoice._crm_hold_for_payment()
         if not link._takes_payments():
             raise ValidationError(request.env._("This link does not take payments."))
-        if link._payment_in_progress():
-            raise ValidationError(
-                request.env._(
-                    "A payment of this invoice is already in progress: complete it, "
-                    "or try again in a few minutes."
-                )
-            )
+        refusal = invoice._crm_payment_refusal()
+        if refusal:
+            raise ValidationError(refusal)
         self._check_payment_kwargs(kwargs)
         try:
             to_pay = self._pay_amount(link, amount)
         except pay_amount.AmountRefused as refused:
             raise ValidationError(self._amount_message(refused)) from refused
         self._check_payment_method(self._pay_providers(link, to_pay), kwargs)
-        invoice = link.move_id
         link._count_attempt()
         return self._start_transaction(
             to_pay,
@@ -347,10 +344,10 @@ class PayLinkController(PaymentPortal):
         link = self._pay_link(token)
         if not link:
             return self._pay_not_found()
+        transaction = self._last_transaction(link, link.move_id)
         state = link._state_at(fields.Datetime.now())
         if state not in ("active", "paid"):
             return self._pay_closed(link, token)
-        transaction = self._last_transaction(link)
         return self._pay_render(
             "crm_invoices_payment_link.pay_status",
             link,

@@ -22,7 +22,11 @@ class PayStatementController(PayLinkController):
     def _statement_link(self, token):
         return request.env["crm.invoices.statement.link"]._find(token)
 
-    def _statement_render(self, template, link, token, status=200, **values):
+    def _statement_render(self, template, link, token, invoices, status=200, **values):
+        """Render ``template`` for the statement ``link``, listing
+        ``invoices``: only what the page charges (the invoices still due),
+        has charged (a transaction's) or says are paid -- never an invoice
+        reset to draft or cancelled since the statement was sent."""
         lang = self._pay_lang(link)
         request.update_context(lang=lang)
         company = link.company_id
@@ -31,7 +35,7 @@ class PayStatementController(PayLinkController):
             {
                 "link": link.with_context(lang=lang),
                 "statement": True,
-                "invoices": link.move_ids.sorted(
+                "invoices": invoices.sorted(
                     lambda move: (move.invoice_date_due or fields.Date.today(), move.id)
                 ).with_context(lang=lang),
                 "company": company,
@@ -56,12 +60,17 @@ class PayStatementController(PayLinkController):
     def _statement_closed(self, link, token, state):
         if state == "paid":
             return self._statement_render(
-                "crm_invoices_payment_link.pay_statement_paid", link, token
+                "crm_invoices_payment_link.pay_statement_paid",
+                link,
+                token,
+                link._paid_moves(),
             )
+        # a closed link's page shows nothing of the invoices
         return self._statement_render(
             "crm_invoices_payment_link.pay_closed",
             link,
             token,
+            link.move_ids.browse(),
             status=410,
             reason=state,
         )
@@ -79,10 +88,14 @@ class PayStatementController(PayLinkController):
         link = self._statement_link(token)
         if not link:
             return self._pay_not_found()
+        # a payment confirmed and not recorded yet (any door) is recorded
+        # first: the page then shows what is really left
+        link.move_ids._crm_post_process_confirmed()
         state = link._state_at(fields.Datetime.now())
         if state != "active":
             return self._statement_closed(link, token, state)
         link._mark_opened()
+        due = link._due_moves()
         amount = link.amount_due
         providers, methods = self._providers_for(
             link.company_id, link.partner_id, link.currency_id, amount
@@ -91,7 +104,8 @@ class PayStatementController(PayLinkController):
             "crm_invoices_payment_link.pay_statement_page",
             link,
             token,
-            due=link._due_moves(),
+            due,
+            due=due,
             to_pay=amount,
             providers_sudo=providers,
             payment_methods_sudo=methods,
@@ -119,20 +133,16 @@ class PayStatementController(PayLinkController):
         link = self._statement_link(token)
         if not link:
             raise ValidationError(request.env._("This link does not take payments."))
-        # one payment at a time per statement and per invoice: a payment
-        # started at once here and on an invoice's own link waits, then is
-        # refused below
-        link._lock_for_payment()
-        if link._state_at(fields.Datetime.now()) != "active":
-            raise ValidationError(request.env._("This link does not take payments."))
+        # one payment of an invoice at a time, whatever the door: a payment
+        # started at once here and on an invoice's own link (or the portal)
+        # waits here, then is refused below
         due = link._due_moves()
-        if due._crm_payments_in_progress():
-            raise ValidationError(
-                request.env._(
-                    "A payment of one of these invoices is already in progress: "
-                    "complete it, or try again in a few minutes."
-                )
-            )
+        due._crm_hold_for_payment()
+        if link._state_at(fields.Datetime.now(), due) != "active":
+            raise ValidationError(request.env._("This link does not take payments."))
+        refusal = due._crm_payment_refusal()
+        if refusal:
+            raise ValidationError(refusal)
         self._check_payment_kwargs(kwargs)
         kwargs.pop("amount", None)  # the server's amount, never the browser's
         amount = sum(due.mapped("amount_residual"))
@@ -142,7 +152,7 @@ class PayStatementController(PayLinkController):
             ),
             kwargs,
         )
-        link._count_attempt(due)
+        link._count_attempt()
         return self._start_transaction(
             amount,
             due,
@@ -165,7 +175,7 @@ class PayStatementController(PayLinkController):
         link = self._statement_link(token)
         if not link:
             return self._pay_not_found()
-        transaction = self._last_transaction(link)
+        transaction = self._last_transaction(link, link.move_ids)
         state = link._state_at(fields.Datetime.now())
         if state not in SHOWN:
             return self._statement_closed(link, token, state)
@@ -173,6 +183,8 @@ class PayStatementController(PayLinkController):
             "crm_invoices_payment_link.pay_status",
             link,
             token,
+            # what the payment paid, else what is left to pay
+            transaction.invoice_ids or link._due_moves(),
             transaction=transaction,
             retry_url=f"/pay/statement/{token}",
         )

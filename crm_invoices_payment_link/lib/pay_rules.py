@@ -27,6 +27,38 @@ NEEDS_PAY_LINK = (
 )
 
 
+#: Operations of a transaction that charge nothing: a payment method check,
+#: a refund.  Every other transaction (even one created without an
+#: operation) becomes a payment when it is confirmed.
+NOT_CHARGES = ("validation", "refund")
+
+
+def is_charge(operation, child):
+    """Whether a transaction of ``operation`` charges the customer (a
+    partial capture's ``child`` belongs to the charge it captures)."""
+    return operation not in NOT_CHARGES and not child
+
+
+def in_progress_domain(started_since):
+    """The payment transactions that may still charge the customer, or have
+    charged them without Odoo having recorded it: a charge (not a partial
+    capture's child) pending or authorized; confirmed by the provider and
+    not post-processed yet; or a draft started after ``started_since``."""
+    return [
+        ("operation", "not in", NOT_CHARGES),
+        ("source_transaction_id", "=", False),
+        "|",
+        "|",
+        ("state", "in", ("pending", "authorized")),
+        "&",
+        ("state", "=", "done"),
+        ("is_post_processed", "=", False),
+        "&",
+        ("state", "=", "draft"),
+        ("create_date", ">", started_since),
+    ]
+
+
 def needs_pay_link_domain():
     return list(NEEDS_PAY_LINK)
 

@@ -21,6 +21,14 @@ class AccountMove(models.Model):
     crm_pay_link_state = fields.Selection(
         STATES, string="Pay Link State", compute="_compute_crm_pay_link"
     )
+    crm_payment_started = fields.Datetime(
+        string="Online Payment Started",
+        readonly=True,
+        copy=False,
+        help="When a payment of this invoice was last started online (pay "
+        "link, statement link, portal). Payments of one invoice are started "
+        "one at a time.",
+    )
     crm_paid_online = fields.Boolean(
         string="Paid Online",
         compute="_compute_crm_paid_online",
@@ -105,59 +113,137 @@ class AccountMove(models.Model):
         link = self.env["crm.invoices.statement.link"].sudo()._issue(self)
         return link._urls()[link.id] if link else None
 
-    def _crm_payments_in_progress(self):
-        """Those of ``self`` a payment started on may still charge: a
-        transaction (of a pay link, a statement link, the portal) pending or
-        authorized, or started less than :data:`PAYMENT_HOLD` ago and not
-        finished.  A second payment of them is refused meanwhile (never
-        charged twice); an abandoned attempt stops holding them after that
-        delay."""
+    def _crm_payments_in_progress(self, exclude=None):
+        """Those of ``self`` a payment started on may still charge, or has
+        charged without Odoo having recorded it yet: a transaction (of a pay
+        link, a statement link, Odoo's portal or any other door) pending or
+        authorized, confirmed by the provider but not post-processed, or
+        started less than :data:`PAYMENT_HOLD` ago and not finished.  A
+        second payment of them is refused meanwhile (never charged twice);
+        an abandoned attempt stops holding them after that delay.
+
+        :param exclude: transactions not to count (the one being created)
+        """
         if not self:
             return self
-        started_since = fields.Datetime.now() - PAYMENT_HOLD
         transactions = (
             self.env["payment.transaction"]
             .sudo()
             .search(
                 [
                     ("invoice_ids", "in", self.ids),
-                    ("operation", "!=", "validation"),
-                    "|",
-                    ("state", "in", ("pending", "authorized")),
-                    "&",
-                    ("state", "=", "draft"),
-                    ("create_date", ">", started_since),
+                    ("id", "not in", (exclude or self.env["payment.transaction"]).ids),
+                    *pay_rules.in_progress_domain(fields.Datetime.now() - PAYMENT_HOLD),
                 ]
             )
         )
         return self & transactions.invoice_ids
 
-    def _crm_lock_for_payment(self):
-        """Lock the open pay links of ``self`` in id order (no deadlock
-        between two payments of overlapping invoices), until the end of the
-        transaction."""
-        if self:
-            self.env.execute_query(
-                SQL(
-                    "SELECT id FROM crm_invoices_pay_link "
-                    "WHERE move_id IN %s AND revoked IS NOT TRUE "
-                    "ORDER BY id FOR UPDATE",
-                    tuple(self.ids),
-                )
+    def _crm_payment_refusal(self, exclude=None):
+        """Why a payment of ``self`` cannot start now, in the customer's
+        words, or ``None``: nothing is left to pay on one of them, or a
+        payment of one of them may still charge (see
+        :meth:`_crm_payments_in_progress`).  Every door asks it: the pay
+        links, the statement links, and every transaction created
+        (:meth:`payment.transaction._crm_check_charged_once`)."""
+        settled = self.filtered(
+            lambda move: (
+                move.state == "cancel"
+                or (move.state == "posted" and not move._crm_needs_pay_link())
             )
+        )
+        if settled:
+            return self.env._(
+                "Nothing is left to pay on %(invoices)s.",
+                invoices=", ".join(settled.mapped("name")),
+            )
+        busy = self._crm_payments_in_progress(exclude)
+        if busy:
+            return self.env._(
+                "A payment of %(invoices)s is already in progress or has just been "
+                "confirmed: reload this page in a moment to see it, or try again in "
+                "a few minutes.",
+                invoices=", ".join(busy.mapped("name")),
+            )
+        return None
 
-    def _crm_count_payment_attempt(self):
-        """Count a payment attempt on the open pay links of ``self``."""
-        if self:
-            self.env.execute_query(
-                SQL(
-                    "UPDATE crm_invoices_pay_link "
-                    "SET attempt_count = attempt_count + 1 "
-                    "WHERE move_id IN %s AND revoked IS NOT TRUE",
-                    tuple(self.ids),
-                )
+    def _crm_hold_for_payment(self):
+        """Take the right to start a payment of ``self``, until the end of
+        the transaction: their rows are locked in id order (no deadlock
+        between two payments of overlapping invoices) and stamped.  A
+        payment started at the same time through any door waits here; when
+        the first one commits, the stamp it wrote makes the second one's
+        request fail to serialize, and Odoo runs it again: it then sees the
+        first one's transaction, and is refused."""
+        if not self:
+            return
+        ids = tuple(sorted(self.ids))
+        self.flush_recordset(["crm_payment_started"])
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM account_move WHERE id IN %s "
+                "ORDER BY id FOR NO KEY UPDATE",
+                ids,
             )
-            self.env["crm.invoices.pay.link"].invalidate_model(["attempt_count"])
+        )
+        self.env.execute_query(
+            SQL(
+                "UPDATE account_move SET crm_payment_started = %s WHERE id IN %s",
+                fields.Datetime.now(),
+                ids,
+            )
+        )
+        self.invalidate_recordset(["crm_payment_started"])
+
+    def _crm_post_process_confirmed(self):
+        """Record the payments of ``self`` that the provider confirmed and
+        Odoo has not posted yet (any door: a pay link, a statement link, the
+        portal), as Odoo's status poll and its cron do: the payment is
+        posted and reconciled, the invoice reads paid.  A transaction that
+        another request or the cron is recording is left to it.
+
+        :return: the transactions recorded
+        """
+        transactions = self.env["payment.transaction"].sudo()
+        if not self:
+            return transactions
+        confirmed = transactions.search(
+            [
+                ("invoice_ids", "in", self.ids),
+                ("state", "=", "done"),
+                ("is_post_processed", "=", False),
+            ]
+        )
+        if not confirmed:
+            return transactions
+        free = self.env.execute_query(
+            SQL(
+                "SELECT id FROM payment_transaction "
+                "WHERE id IN %s AND is_post_processed IS NOT TRUE "
+                "ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+                tuple(confirmed.ids),
+            )
+        )
+        confirmed = transactions.browse([row[0] for row in free])
+        confirmed.invalidate_recordset()
+        confirmed._post_process()
+        return confirmed
+
+    def _has_to_be_paid(self):
+        """EXTENDS account_payment: Odoo's portal offers no payment while
+        one may still charge the customer through another door."""
+        return super()._has_to_be_paid() and not self._crm_payments_in_progress()
+
+    def _get_online_payment_error(self):
+        """EXTENDS account_payment: and says why."""
+        error = super()._get_online_payment_error()
+        if self._crm_payments_in_progress():
+            busy = self.env._(
+                "A payment of this invoice is already in progress or has just been "
+                "confirmed: reload this page in a moment to see it."
+            )
+            error = "\n".join(part for part in (error, busy) if part)
+        return error
 
     def _crm_pay_link_for_print(self):
         """The pay link printed on the invoice (as a QR code), while it works."""

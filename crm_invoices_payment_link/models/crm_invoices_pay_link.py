@@ -302,24 +302,6 @@ class CrmInvoicesPayLink(models.Model):
             )
         )
 
-    def _lock_for_payment(self):
-        """Lock the link's row until the end of the transaction: two payments
-        started on one link at once are taken one after the other."""
-        self.ensure_one()
-        self.env.execute_query(
-            SQL(
-                "SELECT id FROM crm_invoices_pay_link WHERE id = %s FOR UPDATE", self.id
-            )
-        )
-        self.invalidate_recordset()
-
-    def _payment_in_progress(self):
-        """Whether a payment of the link's invoice may still charge the
-        customer (:meth:`account.move._crm_payments_in_progress`: through
-        this link, a statement link or the portal)."""
-        self.ensure_one()
-        return bool(self.move_id._crm_payments_in_progress())
-
     def _count_attempt(self):
         self.env.execute_query(
             SQL(

@@ -106,16 +106,20 @@ class CrmInvoicesStatementLink(models.Model):
         self.ensure_one()
         return self.sudo().move_ids.filtered_domain(pay_rules.needs_pay_link_domain())
 
+    def _paid_moves(self):
+        """Its invoices that are paid: what its thank-you page lists."""
+        self.ensure_one()
+        return self.sudo().move_ids.filtered(
+            lambda move: move.payment_state in pay_rules.PAID_STATES
+        )
+
     def _state_at(self, now, due=None):
         """The link's state (:func:`pay_rules.statement_state`): the only
         place that decides whether it takes payments."""
         self.ensure_one()
         due = self._due_moves() if due is None else due
-        paid = self.sudo().move_ids.filtered(
-            lambda move: move.payment_state in pay_rules.PAID_STATES
-        )
         return pay_rules.statement_state(
-            self.revoked, self.expiry_date, len(due), len(paid), now
+            self.revoked, self.expiry_date, len(due), len(self._paid_moves()), now
         )
 
     # ------------------------------------------------------------------
@@ -226,24 +230,7 @@ class CrmInvoicesStatementLink(models.Model):
             )
         )
 
-    def _lock_for_payment(self):
-        """Lock the link, then its invoices' own links (in id order), until
-        the end of the transaction: a payment started on this link and one
-        started at the same time on an invoice's link are taken one after
-        the other; the second sees the first's transaction and is refused."""
-        self.ensure_one()
-        self.env.execute_query(
-            SQL(
-                "SELECT id FROM crm_invoices_statement_link WHERE id = %s FOR UPDATE",
-                self.id,
-            )
-        )
-        self.invalidate_recordset()
-        self._due_moves()._crm_lock_for_payment()
-
-    def _count_attempt(self, moves):
-        """Count the attempt on the link and on its invoices' links: the
-        write that makes a concurrent payment of one of them retry."""
+    def _count_attempt(self):
         self.env.execute_query(
             SQL(
                 "UPDATE crm_invoices_statement_link "
@@ -251,5 +238,4 @@ class CrmInvoicesStatementLink(models.Model):
                 self.id,
             )
         )
-        moves._crm_count_payment_attempt()
         self.invalidate_recordset(["attempt_count"])

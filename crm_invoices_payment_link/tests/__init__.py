@@ -5,3 +5,4 @@ from . import test_pay_flows
 from . import test_pay_link_outputs
 from . import test_tour
 from . import test_pay_link_security
+from . import test_charged_once

@@ -1,10 +1,21 @@
+import json
 import re
 
 from odoo.tests import HttpCase
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.crm_invoices.tests.common import CrmInvoicesCommon, days_from_today
 
 from ..lib import pay_token
+
+
+class Refused(JsonRpcException):
+    """A JSON-RPC error answer: the exception's name and its message."""
+
+    def __init__(self, name, message):
+        super().__init__(code=200, message=f"{name}: {message}")
+        self.name = name
+        self.message = message
 
 
 class PayLinkCommon(CrmInvoicesCommon, HttpCase):
@@ -67,7 +78,24 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
             "access_token": token,
             **params,
         }
-        return self.make_jsonrpc_request(f"/pay/{route or token}/transaction", values)
+        return self.jsonrpc(f"/pay/{route or token}/transaction", values)
+
+    def jsonrpc(self, route, params):
+        """Odoo's ``make_jsonrpc_request``; a refusal raises
+        :class:`Refused`, which carries the message the customer reads."""
+        answer = self.url_open(
+            route,
+            data=json.dumps(
+                {"id": 0, "jsonrpc": "2.0", "method": "call", "params": params}
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        answer.raise_for_status()
+        decoded = answer.json()
+        if "error" in decoded:
+            data = decoded["error"]["data"]
+            raise Refused(data["name"], data.get("message", ""))
+        return decoded.get("result")
 
     def simulate(self, reference, state="done"):
         """The demo provider's notification, as its inline form sends it."""
@@ -86,6 +114,54 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
             .sudo()
             .search([("reference", "=", reference)])
         )
+
+    @classmethod
+    def overdue(cls, count, amount=100.0, partner=None, currency=None):
+        """``count`` invoices due 8 days ago: the first reminder is due."""
+        return cls.env["account.move"].concat(
+            *(
+                cls.make_invoice(
+                    amount=amount + index,
+                    invoice_date=days_from_today(-40),
+                    due_date=days_from_today(-8),
+                    partner=partner,
+                    currency=currency,
+                )
+                for index in range(count)
+            )
+        )
+
+    def issue(self, invoices):
+        """The statement link of ``invoices``: its token and the link."""
+        link = self.env["crm.invoices.statement.link"].sudo()._issue(invoices)
+        return link.url.rsplit("/", 1)[1], link
+
+    def paying(self, invoices):
+        """How many transactions pay some of ``invoices``."""
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .search_count([("invoice_ids", "in", invoices.ids)])
+        )
+
+    def start_statement_payment(self, token, **params):
+        return self.start_payment(token, route=f"statement/{token}", **params)
+
+    def start_portal_payment(self, invoice, **params):
+        """What Odoo's portal payment form sends for ``invoice``."""
+        values = {
+            "provider_id": self.provider.id,
+            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+            "token_id": None,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": invoice.get_portal_url(),
+            "is_validation": False,
+            "access_token": invoice._portal_ensure_token(),
+            "amount": invoice.amount_residual,
+            **params,
+        }
+        return self.jsonrpc(f"/invoice/transaction/{invoice.id}", values)
 
     def stored_tokens_of(self, link):
         self.env.cr.execute(

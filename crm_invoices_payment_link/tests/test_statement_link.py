@@ -6,8 +6,6 @@ from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from odoo.addons.crm_invoices.tests.common import days_from_today
-
 from .common import PayLinkCommon
 
 STATEMENT_URL = re.compile(r"/pay/statement/([A-Za-z0-9_-]{43})")
@@ -24,22 +22,6 @@ class TestStatementLink(PayLinkCommon):
         cls.env.company.crm_reminder_grouping = "customer"
         cls.job = cls.env["crm.invoices.reminder.engine"]._cron_send_reminders
 
-    @classmethod
-    def overdue(cls, count, amount=100.0, partner=None, currency=None):
-        """``count`` invoices due 8 days ago: the first reminder is due."""
-        return cls.env["account.move"].concat(
-            *(
-                cls.make_invoice(
-                    amount=amount + index,
-                    invoice_date=days_from_today(-40),
-                    due_date=days_from_today(-8),
-                    partner=partner,
-                    currency=currency,
-                )
-                for index in range(count)
-            )
-        )
-
     def statement_of(self, customer):
         return self.env["mail.message"].search(
             [
@@ -48,21 +30,6 @@ class TestStatementLink(PayLinkCommon):
                 ("message_type", "=", "comment"),
             ]
         )
-
-    def start_statement_payment(self, token, **params):
-        return self.start_payment(token, route=f"statement/{token}", **params)
-
-    def paying(self, invoices):
-        """How many transactions pay some of ``invoices``."""
-        return (
-            self.env["payment.transaction"]
-            .sudo()
-            .search_count([("invoice_ids", "in", invoices.ids)])
-        )
-
-    def issue(self, invoices):
-        link = self.env["crm.invoices.statement.link"].sudo()._issue(invoices)
-        return link.url.rsplit("/", 1)[1], link
 
     def test_six_invoices_one_email_one_link_one_payment_closes_all(self):
         invoices = self.overdue(6)

@@ -7,6 +7,10 @@
   tabs at once issues one new link and sends one email.
 - Payments started on one link from many tabs at once: one transaction is
   created, the others are refused (never two charges).
+- Payments started at once through three doors to the same invoice -- a
+  statement link, the invoice's own link, Odoo's portal: one transaction.
+- A payment confirmed by the provider and not yet recorded by Odoo holds
+  every door, many clients at once; the next page opened records it.
 """
 
 import re
@@ -91,11 +95,12 @@ print(json.dumps({{
 """
 
 
-def start_payment(base_url, route, setup):
-    """What Odoo's payment form posts to a link's transaction route: whether
-    a transaction was created (a refusal is an error answer, never a 500)."""
+def start_payment(base_url, route, setup, path=None, **params):
+    """What Odoo's payment form posts to a link's transaction route (or to
+    ``path``): whether a transaction was created (a refusal is an error
+    answer, never a 500)."""
     answer = requests.post(
-        f"{base_url}/pay/{route}/transaction",
+        f"{base_url}{path or f'/pay/{route}/transaction'}",
         json={
             "jsonrpc": "2.0",
             "method": "call",
@@ -108,12 +113,31 @@ def start_payment(base_url, route, setup):
                 "landing_route": "/ignored",
                 "is_validation": False,
                 "access_token": "ignored",
+                **params,
             },
         },
         timeout=60,
     )
     assert answer.status_code == 200, answer.text[:300]
     return "result" in answer.json()
+
+
+def start_on_door(base_url, setup, index):
+    """A payment of the statement's first invoice through one of three doors:
+    the statement link, the invoice's own link, Odoo's portal."""
+    door = index % 3
+    if door == 0:
+        return start_payment(base_url, f"statement/{setup['statement_token']}", setup)
+    if door == 1:
+        return start_payment(base_url, setup["invoice_token"], setup)
+    return start_payment(
+        base_url,
+        None,
+        setup,
+        path=f"/invoice/transaction/{setup['moves'][0]}",
+        access_token=setup["portal_token"],
+        amount=100,
+    )
 
 
 def at_once(function, count=CLIENTS):
@@ -198,6 +222,7 @@ print(json.dumps({
     "moves": moves.ids,
     "statement_token": link.url.rsplit("/", 1)[1],
     "invoice_token": moves[0].crm_pay_link_id.url.rsplit("/", 1)[1],
+    "portal_token": moves[0]._portal_ensure_token(),
     "provider": provider.id,
     "method": env.ref("payment_demo.payment_method_demo").id,
 }))
@@ -218,21 +243,76 @@ print(json.dumps({{
 """
 
 
-def test_a_statement_and_an_invoice_link_paid_at_once_charge_once(odoo_shell, base_url):
-    """Clients start payments at once on a customer's statement link and on
-    the own link of one of its invoices: one transaction takes the invoice,
-    every other request is refused."""
+def test_three_doors_paid_at_once_charge_once(odoo_shell, base_url):
+    """Clients start payments at once on a customer's statement link, on the
+    own link of one of its invoices and on Odoo's portal for that invoice:
+    one transaction takes the invoice, every other request is refused."""
     setup = shell(odoo_shell, STATEMENT_SETUP)
-
-    def start(index):
-        route = (
-            f"statement/{setup['statement_token']}"
-            if index % 2
-            else setup["invoice_token"]
-        )
-        return start_payment(base_url, route, setup)
-
-    started = at_once(start)
+    started = at_once(lambda index: start_on_door(base_url, setup, index), count=9)
     assert started.count(True) == 1, started
     check = shell(odoo_shell, STATEMENT_CHECK.format(**setup))
     assert check == {"transactions": 1, "first_invoice_in": 1}, check
+
+
+CONFIRM = """
+import json
+moves = env["account.move"].browse({moves})
+tx = env["payment.transaction"].sudo().search(
+    [("invoice_ids", "in", moves.ids)], order="id desc", limit=1
+)
+tx._set_done()  # the provider confirmed it; Odoo has not recorded it yet
+env.cr.commit()
+print(json.dumps({{"tx": tx.id, "invoices": tx.invoice_ids.ids}}))
+"""
+
+PAID_CHECK = """
+import json
+moves = env["account.move"].browse({moves})
+print(json.dumps({{
+    "transactions": env["payment.transaction"].sudo().search_count(
+        [("invoice_ids", "in", moves.ids)]
+    ),
+    "payments": env["account.payment"].search_count(
+        [("payment_transaction_id.invoice_ids", "in", moves.ids)]
+    ),
+    "residual": moves.mapped("amount_residual"),
+    "credit": moves[0].partner_id.credit,
+}}))
+"""
+
+
+def test_a_confirmed_payment_not_recorded_holds_every_door(odoo_shell, base_url):
+    """One payment through the invoice's own link, confirmed by the provider
+    and not yet recorded by Odoo; then many clients at once through the three
+    doors: none is charged again.  The statement page, opened next, records
+    the payment and offers what is left; paying it leaves nothing owed twice."""
+    setup = shell(odoo_shell, STATEMENT_SETUP)
+    assert start_payment(base_url, setup["invoice_token"], setup)
+    confirmed = shell(odoo_shell, CONFIRM.format(**setup))
+    assert confirmed["invoices"] == setup["moves"][:1], confirmed
+
+    started = at_once(lambda index: start_on_door(base_url, setup, index), count=9)
+    assert started.count(True) == 0, started
+
+    page = requests.get(
+        f"{base_url}/pay/statement/{setup['statement_token']}", timeout=60
+    )
+    assert page.status_code == 200
+    assert 'data-amount="500.0"' in page.text  # 200 + 300: the first is paid
+
+    def statement(_index):
+        return start_payment(base_url, f"statement/{setup['statement_token']}", setup)
+
+    assert at_once(statement).count(True) == 1
+    shell(odoo_shell, CONFIRM.format(**setup))
+    status = requests.get(
+        f"{base_url}/pay/statement/{setup['statement_token']}/status", timeout=60
+    )
+    assert status.status_code == 200
+    check = shell(odoo_shell, PAID_CHECK.format(**setup))
+    assert check == {
+        "transactions": 2,
+        "payments": 2,
+        "residual": [0.0, 0.0, 0.0],
+        "credit": 0.0,
+    }, check
