@@ -2,7 +2,7 @@
     "name": "CRM Invoices",
     "summary": "Customer invoices the CRM way: statuses, bulk actions, "
     "invoice from a quotation, AR metrics",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",
@@ -20,6 +20,7 @@
         "data/crm_invoices_perfex_data.xml",
         "data/crm_invoices_reference_rate_data.xml",
         "views/crm_invoices_reminder_views.xml",
+        "views/crm_invoices_statement_views.xml",
         "views/crm_invoices_reminder_level_views.xml",
         "views/crm_invoices_api_token_views.xml",
         "views/crm_invoices_api_tax_map_views.xml",

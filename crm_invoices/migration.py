@@ -196,3 +196,65 @@ def reset_untouched_templates(cr, xmlids):
         reset |= template
     reset.reset_template()
     return reset
+
+
+def move_statements_off_contacts(env):
+    """Statements sent before 18.0.1.6.0 were posted on the customer's
+    contact, whose messages every employee reads: each becomes a
+    :class:`crm.invoices.statement` (its customer, company, date, recipients
+    and reminders), and its email moves there, with the replies' thread.
+
+    :return: the number of statements made
+    """
+    env.cr.execute(
+        """
+        SELECT message.id, message.res_id, message.date,
+               array_agg(reminder.id ORDER BY reminder.id),
+               min(reminder.company_id), min(reminder.email_to)
+          FROM crm_invoices_reminder reminder
+          JOIN mail_message message ON message.id = reminder.mail_message_id
+         WHERE message.model = 'res.partner'
+         GROUP BY message.id
+         ORDER BY message.id
+        """
+    )
+    rows = env.cr.fetchall()
+    if not rows:
+        return 0
+    statements = env["crm.invoices.statement"].create(
+        [
+            {
+                "partner_id": partner_id,
+                "company_id": company_id,
+                "date": date,
+                "email_to": email_to,
+            }
+            for _message, partner_id, date, _reminders, company_id, email_to in rows
+        ]
+    )
+    for statement, (message_id, _p, _d, reminder_ids, _c, _e) in zip(
+        statements, rows, strict=True
+    ):
+        env.cr.execute(
+            SQL(
+                "UPDATE crm_invoices_reminder SET statement_id = %s WHERE id = ANY(%s)",
+                statement.id,
+                reminder_ids,
+            )
+        )
+        env.cr.execute(
+            SQL(
+                "UPDATE mail_message SET model = 'crm.invoices.statement', res_id = %s "
+                "WHERE id = %s OR (model = 'res.partner' AND parent_id = %s)",
+                statement.id,
+                message_id,
+                message_id,
+            )
+        )
+    env.invalidate_all()
+    _logger.info(
+        "%s customer statement(s) moved from the customers' contacts to "
+        "Invoices > Statements Sent",
+        len(statements),
+    )
+    return len(statements)

@@ -37,6 +37,15 @@ class CrmInvoicesReminder(models.Model):
         string="Sent On", required=True, default=fields.Datetime.now, readonly=True
     )
     email_to = fields.Char(string="Sent To", readonly=True)
+    statement_id = fields.Many2one(
+        "crm.invoices.statement",
+        string="Statement",
+        ondelete="set null",
+        index="btree_not_null",
+        readonly=True,
+        help="The customer statement that listed this invoice, when the company "
+        "reminds per customer.",
+    )
     mail_message_id = fields.Many2one(
         "mail.message", string="Email", ondelete="set null", readonly=True
     )

@@ -118,15 +118,18 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         moves = self.env["account.move"].concat(
             *(move for group in groups for move, _l, _d in group)
         )
-        recipients = {}
+        statements = self.env["crm.invoices.statement"].create(
+            [self._statement_values(group) for group in groups]
+        )
         values = []
-        for group in groups:
-            group_moves = moves.browse([move.id for move, _l, _d in group])
-            partners = group_moves.partner_id.filtered("email")
-            recipients[group_moves[:1].commercial_partner_id.id] = partners.ids
-            email_to = ", ".join(partners.mapped("email_formatted"))
+        for statement, group in zip(statements, groups, strict=True):
             values += [
-                self._reminder_values(move, level, days_late, sent_by, email_to)
+                {
+                    **self._reminder_values(
+                        move, level, days_late, sent_by, statement.email_to
+                    ),
+                    "statement_id": statement.id,
+                }
                 for move, level, days_late in group
             ]
         reminders = self.env["crm.invoices.reminder"].create(values)
@@ -134,25 +137,46 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         pay_urls = moves._crm_pay_urls()
         interest = moves._crm_late_interest_unbilled(fields.Date.context_today(self))
         template = self.env.ref("crm_invoices.mail_template_statement")
-        customers = moves.commercial_partner_id.browse(list(recipients))
-        customers = self._mail_context(customers)
-        rendered = {}
-        for group in groups:
-            customer = group[0][0].commercial_partner_id
-            statement = self._statement(group, pay_urls, interest)
+        customers = self._mail_context(statements.partner_id)
+        rendered, recipients = {}, {}
+        for statement, group in zip(statements, groups, strict=True):
+            customer = statement.partner_id
             # the statement is the template's context: rendered per customer
-            rendered.update(
+            by_customer = (
                 template.with_env(customers.env)
-                .with_context(crm_statement=statement)
+                .with_context(crm_statement=self._statement(group, pay_urls, interest))
                 ._generate_template(customer.ids, RENDERED)
             )
+            rendered[statement.id] = by_customer[customer.id]
+            recipients[statement.id] = self._statement_recipients(group).ids
+        # posted on the statement, which only those who may see the
+        # company's invoices read: never on the customer's contact
         messages = self._post_rendered(
-            customers, template.with_env(customers.env), rendered, recipients
+            self._mail_context(statements), template, rendered, recipients
         )
         for reminder in reminders:
-            customer = reminder.move_id.commercial_partner_id
-            reminder.mail_message_id = messages[customer.id]
+            reminder.mail_message_id = messages[reminder.statement_id.id]
         return reminders
+
+    @api.model
+    def _statement_recipients(self, group):
+        """Who receives the statement of ``group``: the invoices' customers
+        (or their invoicing contacts) that have an email address."""
+        moves = self.env["account.move"].concat(*(move for move, _l, _d in group))
+        return moves.partner_id.filtered("email")
+
+    @api.model
+    def _statement_values(self, group):
+        """The record of the statement of ``group`` (one customer's invoices
+        of one company)."""
+        move = group[0][0]
+        return {
+            "partner_id": move.commercial_partner_id.id,
+            "company_id": move.company_id.id,
+            "email_to": ", ".join(
+                self._statement_recipients(group).mapped("email_formatted")
+            ),
+        }
 
     @api.model
     def _statement(self, group, pay_urls, interest):

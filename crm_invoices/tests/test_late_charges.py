@@ -209,7 +209,7 @@ class TestLateCharges(CrmInvoicesCommon):
         with freeze_time("2025-04-07"):
             self.env["crm.invoices.reminder.engine"]._cron_send_reminders()
         statement = second.crm_reminder_ids.mail_message_id
-        self.assertEqual(statement.model, "res.partner")
+        self.assertEqual(statement.model, "crm.invoices.statement")
         # 1,000 for 7 days: 2.78
         self.assertIn("2.78", statement.body)
         self.assertIn("Late interest", statement.body)

@@ -2,8 +2,10 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..migration import move_statements_off_contacts
 from .common import CrmInvoicesCommon
 from .test_reminders import DUE, day
 
@@ -39,10 +41,17 @@ class TestRemindersPerCustomer(CrmInvoicesCommon):
             )
 
     def _statements(self, customer):
+        """The statement emails sent to ``customer``."""
         return self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
+                ("model", "=", "crm.invoices.statement"),
+                (
+                    "res_id",
+                    "in",
+                    self.env["crm.invoices.statement"]
+                    .search([("partner_id", "=", customer.id)])
+                    .ids,
+                ),
                 ("message_type", "=", "comment"),
             ]
         )
@@ -124,7 +133,7 @@ class TestRemindersPerCustomer(CrmInvoicesCommon):
         with freeze_time(day(7)):
             self.job()
         mail = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", romanian.id)]
+            [("mail_message_id", "in", self._statements(romanian).ids)]
         )
         self.assertEqual(mail.subject, "Facturi restante: 2 de plătit")
         self.assertIn("Rest de plată", mail.body_html)
@@ -139,3 +148,101 @@ class TestRemindersPerCustomer(CrmInvoicesCommon):
         self.assertEqual(len(self._statements(self.customer)), 1)
         self.assertEqual(len(self._statements(self.other_customer)), 1)
         self.assertEqual(len((invoices + other).crm_reminder_ids), 7)
+
+    def test_only_those_who_see_the_invoices_read_a_statement(self):
+        """The statement (invoice numbers, amounts, the link that pays them)
+        is kept on a record of its own, not on the customer's contact that
+        every employee reads."""
+        invoices = self._invoices(2)
+        with freeze_time(day(7)):
+            self.job()
+        [message] = self._statements(self.customer)
+        statement = invoices.crm_reminder_ids.statement_id
+        self.assertEqual(len(statement), 1)
+        self.assertEqual(statement.move_ids, invoices)
+        self.assertEqual(statement.partner_id, self.customer)
+        self.assertFalse(
+            self.customer.message_ids.filtered(
+                lambda m: invoices[0].name in (m.body or "")
+            ),
+            "nothing of the statement on the customer's contact",
+        )
+        employee = self.env["res.users"].create(
+            {
+                "name": "Plain Employee",
+                "login": "plain_employee",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        as_employee = self.env["mail.message"].with_user(employee)
+        self.assertFalse(
+            as_employee.search([("body", "ilike", invoices[0].name)]),
+            "a plain employee finds no statement",
+        )
+        with self.assertRaises(AccessError):
+            as_employee.browse(message.id).read(["body"])
+        with self.assertRaises(AccessError):
+            statement.with_user(employee).read(["partner_id"])
+        # an AR user of the company reads it, and may note a call on it
+        clerk = self.make_ar_user("statement_reader")
+        self.assertIn(
+            invoices[0].name, as_employee.with_user(clerk).browse(message.id).body
+        )
+        statement.with_user(clerk).message_post(body="Promised to pay on Friday")
+        # another company's AR manager does not
+        company_b = self.setup_other_company(name="Filiala Extrase SRL")["company"]
+        manager_b = self.make_ar_user("statement_b", manager=True, company=company_b)
+        with self.assertRaises(AccessError):
+            statement.with_user(manager_b).read(["partner_id"])
+
+    def test_statements_sent_before_move_off_the_contacts(self):
+        """A database whose statements were posted on the customers'
+        contacts (before 18.0.1.6.0): the migration gives each its record and
+        moves its email there, with the customer's reply."""
+        invoices = self._invoices(2)
+        with freeze_time(day(7)):
+            self.job()
+        [message] = self._statements(self.customer)
+        statement = invoices.crm_reminder_ids.statement_id
+        reply = self.env["mail.message"].create(
+            {
+                "model": "crm.invoices.statement",
+                "res_id": statement.id,
+                "parent_id": message.id,
+                "body": "We paid yesterday",
+                "message_type": "email",
+            }
+        )
+        # as the earlier version left it
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET model = 'res.partner', res_id = %s WHERE id IN %s",
+            [self.customer.id, (message.id, reply.id)],
+        )
+        self.env.cr.execute(
+            "UPDATE crm_invoices_reminder SET statement_id = NULL WHERE id IN %s",
+            [tuple(invoices.crm_reminder_ids.ids)],
+        )
+        self.env.cr.execute(
+            "DELETE FROM crm_invoices_statement WHERE id = %s", [statement.id]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(move_statements_off_contacts(self.env), 1)
+        self.assertEqual(move_statements_off_contacts(self.env), 0, "once")
+        moved = invoices.crm_reminder_ids.statement_id
+        self.assertEqual(len(moved), 1)
+        self.assertEqual(moved.partner_id, self.customer)
+        self.assertEqual(moved.company_id, self.env.company)
+        self.assertEqual(
+            (message | reply).mapped("model"), ["crm.invoices.statement"] * 2
+        )
+        self.assertEqual((message | reply).mapped("res_id"), [moved.id] * 2)
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", self.customer.id),
+                    ("body", "ilike", invoices[0].name),
+                ]
+            )
+        )

@@ -23,12 +23,11 @@ class TestStatementLink(PayLinkCommon):
         cls.job = cls.env["crm.invoices.reminder.engine"]._cron_send_reminders
 
     def statement_of(self, customer):
-        return self.env["mail.message"].search(
-            [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
-                ("message_type", "=", "comment"),
-            ]
+        """The statement emails sent to ``customer``."""
+        return (
+            self.env["crm.invoices.statement"]
+            .search([("partner_id", "=", customer.id)])
+            .message_ids.filtered(lambda message: message.message_type == "comment")
         )
 
     def test_six_invoices_one_email_one_link_one_payment_closes_all(self):
@@ -214,3 +213,31 @@ class TestStatementLink(PayLinkCommon):
         manager = self.make_ar_user("statement_manager", manager=True)
         links.with_user(manager).browse(link.id).action_revoke()
         self.assertTrue(link.revoked)
+
+    def test_the_pages_list_only_what_they_charge(self):
+        """An invoice reset to draft or cancelled after the statement was
+        sent is neither listed nor charged, on the page nor after paying."""
+        invoices = self.overdue(4, amount=300.0)  # 300, 301, 302, 303
+        token, link = self.issue(invoices)
+        invoices[1].button_draft()
+        invoices[2].button_cancel()
+        page = self.page(f"statement/{token}")
+        self.assertEqual(page.status_code, 200)
+        for shown in (invoices[0], invoices[3]):
+            self.assertIn(shown.name, page.text)
+        for hidden in (invoices[1], invoices[2]):
+            self.assertNotIn(hidden.name, page.text)
+        self.assertNotIn("301.00", page.text)
+        self.assertNotIn("302.00", page.text)
+        self.assertIn('data-amount="603.0"', page.text)
+        tx = self.transaction(self.start_statement_payment(token)["reference"])
+        self.assertEqual(tx.invoice_ids, invoices[0] | invoices[3])
+        self.simulate(tx.reference, "done")
+        for suffix in ("/status", ""):
+            after = self.page(f"statement/{token}", suffix)
+            self.assertEqual(after.status_code, 200)
+            self.assertIn(invoices[0].name, after.text)
+            self.assertIn(invoices[3].name, after.text)
+            self.assertNotIn(invoices[1].name, after.text)
+            self.assertNotIn(invoices[2].name, after.text)
+        self.assertEqual(link.state, "paid")
