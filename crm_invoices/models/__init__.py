@@ -1,5 +1,6 @@
 from . import crm_invoices_bulk_mixin
 from . import crm_invoices_export_mixin
+from . import crm_invoices_guarded_mixin
 from . import crm_invoices_ratio_mixin
 from . import crm_invoices_ar_measures_mixin
 from . import account_move

@@ -12,7 +12,8 @@ class AccountMove(models.Model):
     """Late-payment interest and the recovery compensation (Law 72/2013) of
     customer invoices, for the companies that claim them."""
 
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "crm.invoices.guarded.mixin"]
 
     crm_late_charge_invoice = fields.Boolean(
         string="Late-Payment Charges Invoice",
@@ -32,6 +33,12 @@ class AccountMove(models.Model):
         help="The legal penalty interest owed on this invoice up to today and "
         "not yet invoiced (Law 72/2013), when the company claims it.",
     )
+
+    @api.model
+    def _crm_guarded_fields(self):
+        # an invoice of interest bears none: set by the interest job only,
+        # never by a user waiving the interest of an invoice
+        return super()._crm_guarded_fields() | {"crm_late_charge_invoice"}
 
     @api.depends("amount_residual", "invoice_date_due", "state")
     def _compute_crm_late_interest_amount(self):

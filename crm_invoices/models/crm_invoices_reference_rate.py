@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class CrmInvoicesReferenceRate(models.Model):
@@ -46,6 +46,46 @@ class CrmInvoicesReferenceRate(models.Model):
                 raise ValidationError(
                     self.env._("A reference rate is a percentage from 0 to 100.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_may_change()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_may_change()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_may_change()
+        return super().unlink()
+
+    @api.model
+    def _check_may_change(self):
+        """The table is the bank's, one for the whole database: a rate
+        changes the interest of every company that charges late interest.
+        Only someone entitled to change it for all of them changes it: an
+        administrator, or an AR manager of every such company (a manager of
+        one company may not raise another's interest)."""
+        if self.env.su or self.env.user.has_group("base.group_system"):
+            return
+        user = self.env.user
+        charging = (
+            self.env["res.company"]
+            .sudo()
+            .search([("crm_late_interest", "=", True)])
+        )
+        outside = charging - user.company_ids
+        if not user.has_group("crm_invoices.group_crm_invoices_manager") or outside:
+            raise AccessError(
+                self.env._(
+                    "The BNR reference rates serve every company that charges "
+                    "late-payment interest (%(companies)s): only an administrator or "
+                    "an AR manager of all of them may change them.",
+                    companies=", ".join(charging.mapped("name"))
+                    or self.env._("none yet"),
+                )
+            )
 
     @api.model
     def _crm_table(self):

@@ -7,7 +7,11 @@ from ..lib import bank_iban
 
 class AccountBankStatementLine(models.Model):
     _name = "account.bank.statement.line"
-    _inherit = ["account.bank.statement.line", "crm.invoices.export.mixin"]
+    _inherit = [
+        "account.bank.statement.line",
+        "crm.invoices.export.mixin",
+        "crm.invoices.guarded.mixin",
+    ]
 
     crm_match_kind = fields.Selection(
         [
@@ -58,6 +62,20 @@ class AccountBankStatementLine(models.Model):
         compute="_compute_crm_iban_to_learn",
         help="The payer's IBAN, unknown on the customer this line was matched to.",
     )
+
+    @api.model
+    def _crm_guarded_fields(self):
+        # what the matcher found and what the background job will reconcile:
+        # written by the matcher and the review actions only
+        return super()._crm_guarded_fields() | {
+            "crm_match_kind",
+            "crm_match_confidence",
+            "crm_match_reasons",
+            "crm_match_move_ids",
+            "crm_not_invoice",
+            "crm_reconcile_queued",
+            "crm_queued_by_id",
+        }
 
     # ------------------------------------------------------------------
     # computes
@@ -210,7 +228,8 @@ class AccountBankStatementLine(models.Model):
             self._prepare_reconcile_line_data(result["data"])
         )
         self.reconcile_data = False
-        self.crm_match_move_ids = invoices
+        # what it was reconciled with (the caller checked the reviewer)
+        self.sudo().crm_match_move_ids = invoices
         return True
 
     def _crm_set_partner(self, partner):

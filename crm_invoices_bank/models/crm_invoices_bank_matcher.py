@@ -385,7 +385,7 @@ class CrmInvoicesBankMatcher(models.AbstractModel):
                 lines.with_company(company),
                 lines.statement_id.line_ids.with_company(company),
             )
-        queued.write({"crm_reconcile_queued": False})
+        queued.sudo().write({"crm_reconcile_queued": False})
         self.env["ir.cron"]._notify_progress(
             done=len(queued), remaining=remaining - len(queued)
         )

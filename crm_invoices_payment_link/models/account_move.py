@@ -62,6 +62,10 @@ class AccountMove(models.Model):
                 for tx in move.transaction_ids
             )
 
+    @api.model
+    def _crm_guarded_fields(self):
+        return super()._crm_guarded_fields() | {"crm_payment_started"}
+
     def _crm_needs_pay_link(self):
         """A posted customer invoice with money left needs a pay link
         (:data:`pay_rules.NEEDS_PAY_LINK`, also searched as a domain)."""

@@ -14,7 +14,8 @@ CHARGE_FIELDS = {
 
 
 class PaymentTransaction(models.Model):
-    _inherit = "payment.transaction"
+    _name = "payment.transaction"
+    _inherit = ["payment.transaction", "crm.invoices.guarded.mixin"]
 
     crm_pay_link_id = fields.Many2one(
         "crm.invoices.pay.link",
@@ -30,6 +31,14 @@ class PaymentTransaction(models.Model):
         readonly=True,
         ondelete="set null",
     )
+
+    @api.model
+    def _crm_guarded_fields(self):
+        # which link a payment came through: set by the pay pages only
+        return super()._crm_guarded_fields() | {
+            "crm_pay_link_id",
+            "crm_statement_link_id",
+        }
 
     @api.model_create_multi
     def create(self, vals_list):

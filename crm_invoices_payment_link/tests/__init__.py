@@ -6,3 +6,4 @@ from . import test_pay_link_outputs
 from . import test_tour
 from . import test_pay_link_security
 from . import test_charged_once
+from . import test_pay_money_fields
