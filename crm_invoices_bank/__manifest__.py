@@ -2,7 +2,7 @@
     "name": "CRM Invoices: Bank Statements",
     "summary": "Bank statements (CAMT.053, Romanian banks' CSV) that close invoices "
     "by themselves, on OCA's statement import and reconciliation",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",
@@ -21,6 +21,7 @@
         "data/ir_cron_data.xml",
         "data/account_statement_import_sheet_mapping_data.xml",
         "views/account_bank_statement_line_views.xml",
+        "views/account_bank_statement_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
     ],

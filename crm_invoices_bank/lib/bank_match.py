@@ -103,12 +103,12 @@ class Match:
 class Matcher:
     """The open invoices of a company, indexed to match many lines."""
 
-    def __init__(self, invoices, iban_partners=None, name_partners=None):
-        """``iban_partners``: ``{IBAN: partner id}``; ``name_partners``:
-        ``{name key: partner id}`` (:func:`bank_names.unique_keys`)."""
+    def __init__(self, invoices, iban_partners=None, names=None):
+        """``iban_partners``: ``{IBAN: partner id}``; ``names``: the
+        :class:`bank_names.NameIndex` of every partner the company knows."""
         self.invoices = {invoice.id: invoice for invoice in invoices}
         self.iban_partners = dict(iban_partners or {})
-        self.name_partners = dict(name_partners or {})
+        self.names = names or bank_names.NameIndex({})
         self.by_number = defaultdict(list)
         self.by_partner = defaultdict(list)
         self.by_amount = defaultdict(list)
@@ -183,9 +183,10 @@ class Matcher:
             return Match(NONE)
         references = self._references(line)
         iban_partner = self.iban_partners.get(line.iban) if line.iban else None
-        name_partner = (
-            self.name_partners.get(bank_names.key(line.name)) if line.name else None
-        )
+        # who the payer's name says it is: one partner, several alike, or
+        # nobody the company knows
+        named = self.names.recognise(line.name) if line.name else frozenset()
+        name_partner = next(iter(named)) if len(named) == 1 else None
         payer = iban_partner or name_partner
         if references and payer is not None and not self._strong(references):
             # a bare number (no year) that is another customer's invoice is
@@ -200,7 +201,7 @@ class Matcher:
             found = self._by_partner(line, name_partner, evidence="name")
         else:
             found = self._by_amount_only(line)
-        return self._weigh_name(found, name_partner)
+        return self._weigh_name(found, named)
 
     @staticmethod
     def _strong(references):
@@ -211,14 +212,16 @@ class Matcher:
         }
 
     @staticmethod
-    def _weigh_name(found, name_partner):
+    def _weigh_name(found, named):
         """The payer's name as a person weighs it: the customer's own name
-        adds to the evidence; another customer's name means the line is
-        never reconciled by itself."""
-        if name_partner is None or found.partner_id is None:
+        adds to the evidence; a name that is another partner's (a customer,
+        a contact, anyone the company knows) means the line is never
+        reconciled by itself; a name the company does not know, or that
+        fits the customer and others alike, says nothing."""
+        if not named or found.partner_id is None:
             return found
-        if name_partner == found.partner_id:
-            if "name" not in found.reasons:
+        if found.partner_id in named:
+            if len(named) == 1 and "name" not in found.reasons:
                 found.reasons.append("name")
             return found
         found.reasons.append("name_conflict")

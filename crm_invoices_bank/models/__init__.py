@@ -4,6 +4,8 @@ from . import account_move
 from . import account_reconcile_model
 from . import account_statement_import_camt_parser
 from . import account_statement_import_sheet_parser
+from . import account_bank_statement
+from . import crm_invoices_bank_import_chunk
 from . import crm_invoices_bank_matcher
 from . import res_company
 from . import res_config_settings

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.crm_invoices.lib import safe_xml
 
-from ..lib import camt_check
+from ..lib import camt_check, statement_ids
 
 
 class AccountStatementImportCamtParser(models.AbstractModel):
@@ -52,6 +52,33 @@ class AccountStatementImportCamtParser(models.AbstractModel):
         if len(groups) < 2:
             return currency, account_number, statements
         return [(code, account, items) for (code, account), items in groups.items()]
+
+    def parse_entry(self, ns, node):
+        """EXTENDS account_statement_import_camt: each transaction's import
+        identity is the bank's own reference (the entry's ``AcctSvcrRef``,
+        else its ``NtryRef``; a detail's ``Refs/AcctSvcrRef``) where the
+        file gives one (:func:`statement_ids.bank_identities`), so two equal
+        fees of one day in two files stay two lines."""
+        entry_ref = self._crm_text(
+            ns, node, "./ns:AcctSvcrRef"
+        ) or self._crm_text(ns, node, "./ns:NtryRef")
+        details = node.xpath("./ns:NtryDtls/ns:TxDtls", namespaces={"ns": ns})
+        identities = statement_ids.bank_identities(
+            entry_ref,
+            [self._crm_text(ns, detail, "./ns:Refs/ns:AcctSvcrRef") for detail in details],
+        )
+        for transaction, identity in zip(
+            super().parse_entry(ns, node), identities, strict=False
+        ):
+            if identity:
+                transaction["unique_import_id"] = identity
+            yield transaction
+
+    @staticmethod
+    def _crm_text(ns, node, path):
+        found = node.xpath(path, namespaces={"ns": ns})
+        text = (found[0].text or "").strip() if found else ""
+        return text or None
 
     def _crm_safe_root(self, data):
         """The file's root element, read by the safe parser.

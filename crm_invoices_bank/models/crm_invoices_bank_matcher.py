@@ -167,35 +167,35 @@ class CrmInvoicesBankMatcher(models.AbstractModel):
                 amounts.add(value.foreign_amount)
         invoices = self._open_invoices(company, numbers, partners, amounts)
         names = (
-            self._customer_names(company) if any(value.name for value in values) else {}
+            self._partner_names(company)
+            if any(value.name for value in values)
+            else None
         )
         return bank_match.Matcher(invoices, ibans, names)
 
     @api.model
-    def _customer_names(self, company):
-        """``{name key: commercial partner id}`` of the customers ``company``
-        has invoiced (a name two customers share points at neither): one
-        query."""
-        self.env["account.move"].flush_model(
-            ["commercial_partner_id", "company_id", "move_type", "state"]
+    def _partner_names(self, company):
+        """The :class:`bank_names.NameIndex` of every partner ``company``
+        knows -- its customers and their contacts, invoiced or not, and
+        anyone else in its address book -- each known as its commercial
+        partner: one query."""
+        self.env["res.partner"].flush_model(
+            ["name", "commercial_partner_id", "company_id", "active"]
         )
-        self.env["res.partner"].flush_model(["name"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT partner.id, partner.name
-                  FROM res_partner partner
-                 WHERE partner.id IN (
-                        SELECT DISTINCT move.commercial_partner_id
-                          FROM account_move move
-                         WHERE move.company_id = %s
-                           AND move.move_type IN ('out_invoice', 'out_refund')
-                           AND move.state = 'posted')
+                SELECT id, name, commercial_partner_id
+                  FROM res_partner
+                 WHERE active AND name IS NOT NULL
+                   AND (company_id IS NULL OR company_id = %s)
                 """,
                 company.id,
             )
         )
-        return bank_names.unique_keys(dict(rows))
+        return bank_names.NameIndex(
+            {pid: (name, commercial or pid) for pid, name, commercial in rows}
+        )
 
     # ------------------------------------------------------------------
     # matching

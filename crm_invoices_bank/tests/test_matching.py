@@ -273,3 +273,35 @@ class TestBankMatching(BankCommon):
             counts.append(self.cr.sql_log_count - start)
         self.assertEqual(counts[0], counts[1])
         self.assertEqual(set(statements[1].line_ids.mapped("crm_match_kind")), {"none"})
+
+    def test_a_payer_the_company_knows_as_someone_else(self):
+        """The payer-name rule knows every partner of the company, invoiced
+        or not, and reads names by their words: a branch added or a name cut
+        off is still that partner, and never pays another's invoice by
+        itself."""
+        leasing = self.env["res.partner"].create(
+            {"name": "Omega Leasing IFN SA", "is_company": True}
+        )
+        self.env["res.partner"].create(
+            {"name": "Vasile Toma", "parent_id": self.carpati.id}
+        )
+        for printed, expected in (
+            ("OMEGA LEASING IFN SA SUCURSALA CLUJ", "suggestion"),
+            ("OMEGA LEASING I", "suggestion"),
+            ("TOMA VASILE", "auto"),  # a contact of Carpati pays Carpati
+        ):
+            with self.subTest(printed=printed):
+                invoice = self.make_invoice(
+                    437.0, date(2026, 11, 10), date(2026, 12, 10), partner=self.carpati
+                )
+                line = self.match(
+                    self.statement_line(437.0, f"plata {invoice.name}", partner_name=printed)
+                )
+                self.assertEqual(line.crm_match_kind, expected)
+                self.assertEqual(line.crm_match_move_ids, invoice)
+                if expected == "suggestion":
+                    self.assertIn("name_conflict", line.crm_match_reasons)
+                    self.assertEqual(invoice.payment_state, "not_paid")
+                    self.assertFalse(leasing.invoice_ids)
+                else:
+                    self.assertIn("name", line.crm_match_reasons.split(","))

@@ -23,10 +23,66 @@ class AccountStatementImport(models.TransientModel):
         """EXTENDS account_statement_import_file: every transaction has an
         import identity (:mod:`statement_ids`), so that the same file twice,
         in any format, creates nothing the second time."""
-        statement_ids.assign(
-            [line for vals in stmts_vals for line in vals.get("transactions", [])]
+        transactions = [
+            line for vals in stmts_vals for line in vals.get("transactions", [])
+        ]
+        # what a transaction that now has the bank's reference as identity
+        # was called when it was imported before the references were read
+        earlier = {
+            id(transaction): made
+            for transaction, made in zip(
+                transactions,
+                statement_ids.content_identities(transactions),
+                strict=True,
+            )
+            if (transaction.get("unique_import_id") or "").startswith(
+                statement_ids.BANK_REF
+            )
+        }
+        statement_ids.assign(transactions)
+        result = super()._complete_stmts_vals(stmts_vals, journal, account_number)
+        if earlier:
+            self._crm_keep_earlier_identities(
+                transactions, earlier, journal, account_number
+            )
+        return result
+
+    def _crm_keep_earlier_identities(self, transactions, earlier, journal, account):
+        """A transaction imported before its identity was the bank's
+        reference keeps the identity it was imported under: importing that
+        file again creates nothing (one query)."""
+        named = {}
+        for transaction in transactions:
+            made = earlier.get(id(transaction))
+            if made:
+                values = {"unique_import_id": made}
+                journal._statement_line_import_update_unique_import_id(values, account)
+                named[values["unique_import_id"]] = transaction
+        if not named:
+            return
+        found = (
+            self.env["account.bank.statement.line"]
+            .sudo()
+            .search_read(
+                [("unique_import_id", "in", list(named))], ["unique_import_id"]
+            )
         )
-        return super()._complete_stmts_vals(stmts_vals, journal, account_number)
+        for row in found:
+            named[row["unique_import_id"]]["unique_import_id"] = row[
+                "unique_import_id"
+            ]
+
+    def _create_bank_statements(self, stmts_vals, result):
+        """EXTENDS account_statement_import_file: past the number of lines
+        created while the user waits, the statements are created at once
+        and their lines in the background
+        (:class:`crm.invoices.bank.import.chunk`): no import dies at the
+        request's time limit."""
+        chunks = self.env["crm.invoices.bank.import.chunk"]
+        count = sum(len(st_vals["transactions"]) for st_vals in stmts_vals)
+        if count <= chunks._create_now_limit():
+            return super()._create_bank_statements(stmts_vals, result)
+        return chunks._queue_statements(stmts_vals, result)
 
     def _import_file(self):
         """EXTENDS account_statement_import_file: the imported lines are
@@ -38,6 +94,8 @@ class AccountStatementImport(models.TransientModel):
         )._import_file()
         statements = self.env["account.bank.statement"].browse(result["statement_ids"])
         lines = statements.line_ids
+        if not lines:  # all in the background: the job matches them
+            return result
         matcher = self.env["crm.invoices.bank.matcher"]
         reconciled, queued = matcher._match_and_reconcile(
             lines, now_limit=matcher._now_limit()

@@ -92,3 +92,38 @@ def test_amounts_as_banks_write_them(value, thousands, decimal):
 def test_a_stray_character_is_refused(value, thousands, decimal):
     with pytest.raises(ValueError, match="is not a number"):
         sheet_amounts.check(value, thousands, decimal)
+
+
+@pytest.mark.parametrize(
+    ("entry_ref", "detail_refs", "expected"),
+    [
+        # an entry without details, with or without the bank's reference
+        ("E1", [], ["crm-ref-E1"]),
+        (None, [], [None]),
+        # one transaction: its own reference, else the entry's
+        ("E1", ["T1"], ["crm-ref-T1"]),
+        ("E1", [None], ["crm-ref-E1/1"]),
+        ("E1", ["E1"], ["crm-ref-E1"]),
+        # a batch: each transaction's own, or the entry's and its place
+        ("E1", ["T1", "T2"], ["crm-ref-T1", "crm-ref-T2"]),
+        ("E1", [None, None], ["crm-ref-E1/1", "crm-ref-E1/2"]),
+        ("E1", ["E1", "E1"], ["crm-ref-E1/1", "crm-ref-E1/2"]),
+        (None, ["T1", "T1", "T2"], ["crm-ref-T1/1", "crm-ref-T1/2", "crm-ref-T2"]),
+        (None, [None, "T2"], [None, "crm-ref-T2"]),
+    ],
+)
+def test_bank_identities(entry_ref, detail_refs, expected):
+    assert statement_ids.bank_identities(entry_ref, detail_refs) == expected
+
+
+def test_a_transaction_with_the_banks_reference_keeps_it():
+    fee = {"date": "2026-11-22", "amount": -15.0, "payment_ref": "Comision"}
+    transactions = [{**fee, "unique_import_id": "crm-ref-R1"}, dict(fee)]
+    statement_ids.assign(transactions)
+    assert transactions[0]["unique_import_id"] == "crm-ref-R1"
+    # what both were called before the references were read: the second is
+    # the second such fee of the file
+    earlier = statement_ids.content_identities(transactions)
+    assert earlier[0].endswith("-1") and earlier[1].endswith("-2")
+    assert earlier[0][:-2] == earlier[1][:-2]
+    assert transactions[1]["unique_import_id"] == earlier[0]
