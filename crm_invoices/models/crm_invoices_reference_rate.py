@@ -71,9 +71,7 @@ class CrmInvoicesReferenceRate(models.Model):
             return
         user = self.env.user
         charging = (
-            self.env["res.company"]
-            .sudo()
-            .search([("crm_late_interest", "=", True)])
+            self.env["res.company"].sudo().search([("crm_late_interest", "=", True)])
         )
         outside = charging - user.company_ids
         if not user.has_group("crm_invoices.group_crm_invoices_manager") or outside:

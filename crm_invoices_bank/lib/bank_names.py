@@ -122,5 +122,3 @@ class NameIndex:
         """The one commercial partner ``printed`` names, or ``None``."""
         recognised = self.recognise(printed)
         return next(iter(recognised)) if len(recognised) == 1 else None
-
-

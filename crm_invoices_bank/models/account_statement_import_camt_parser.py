@@ -59,13 +59,16 @@ class AccountStatementImportCamtParser(models.AbstractModel):
         else its ``NtryRef``; a detail's ``Refs/AcctSvcrRef``) where the
         file gives one (:func:`statement_ids.bank_identities`), so two equal
         fees of one day in two files stay two lines."""
-        entry_ref = self._crm_text(
-            ns, node, "./ns:AcctSvcrRef"
-        ) or self._crm_text(ns, node, "./ns:NtryRef")
+        entry_ref = self._crm_text(ns, node, "./ns:AcctSvcrRef") or self._crm_text(
+            ns, node, "./ns:NtryRef"
+        )
         details = node.xpath("./ns:NtryDtls/ns:TxDtls", namespaces={"ns": ns})
         identities = statement_ids.bank_identities(
             entry_ref,
-            [self._crm_text(ns, detail, "./ns:Refs/ns:AcctSvcrRef") for detail in details],
+            [
+                self._crm_text(ns, detail, "./ns:Refs/ns:AcctSvcrRef")
+                for detail in details
+            ],
         )
         for transaction, identity in zip(
             super().parse_entry(ns, node), identities, strict=False

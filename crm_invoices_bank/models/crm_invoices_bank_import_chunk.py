@@ -102,7 +102,9 @@ class CrmInvoicesBankImportChunk(models.Model):
                 values.setdefault("sequence", place)
             context = st_vals.pop("creation_context", {})
             statement = (
-                self.env["account.bank.statement"].with_context(**context).create(st_vals)
+                self.env["account.bank.statement"]
+                .with_context(**context)
+                .create(st_vals)
             )
             result["statement_ids"].append(statement.id)
             chunks += [
@@ -118,7 +120,9 @@ class CrmInvoicesBankImportChunk(models.Model):
             queued += len(new)
         if chunks:
             self.sudo().create(chunks)
-            self.env.ref("crm_invoices_bank.ir_cron_create_statement_lines").sudo()._trigger()
+            self.env.ref(
+                "crm_invoices_bank.ir_cron_create_statement_lines"
+            ).sudo()._trigger()
             result["notifications"].append(
                 self.env._(
                     "%(count)s line(s) are being created in the background (Invoices "
@@ -192,7 +196,9 @@ class CrmInvoicesBankImportChunk(models.Model):
         self.ensure_one()
         statement = self.statement_id
         values = [dict(line) for line in self.transactions]
-        identities = [v["unique_import_id"] for v in values if v.get("unique_import_id")]
+        identities = [
+            v["unique_import_id"] for v in values if v.get("unique_import_id")
+        ]
         lines = self.env["account.bank.statement.line"].sudo()
         done = {
             row["unique_import_id"]

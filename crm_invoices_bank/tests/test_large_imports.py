@@ -78,9 +78,7 @@ class TestLargeImports(BankCommon):
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         created = self.import_file("big.xml", data=data)
         self.assertFalse(created, "no line while the user waits")
-        statement = self.env["account.bank.statement"].search(
-            [("name", "=", "BIG-1")]
-        )
+        statement = self.env["account.bank.statement"].search([("name", "=", "BIG-1")])
         self.assertEqual(len(statement), 1)
         self.assertEqual(statement.crm_lines_to_create, 6)
         self.assertEqual(self.chunks.search_count([]), 3, "6 lines, chunks of 2")

@@ -295,7 +295,9 @@ class TestBankMatching(BankCommon):
                     437.0, date(2026, 11, 10), date(2026, 12, 10), partner=self.carpati
                 )
                 line = self.match(
-                    self.statement_line(437.0, f"plata {invoice.name}", partner_name=printed)
+                    self.statement_line(
+                        437.0, f"plata {invoice.name}", partner_name=printed
+                    )
                 )
                 self.assertEqual(line.crm_match_kind, expected)
                 self.assertEqual(line.crm_match_move_ids, invoice)

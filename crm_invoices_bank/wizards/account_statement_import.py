@@ -68,9 +68,7 @@ class AccountStatementImport(models.TransientModel):
             )
         )
         for row in found:
-            named[row["unique_import_id"]]["unique_import_id"] = row[
-                "unique_import_id"
-            ]
+            named[row["unique_import_id"]]["unique_import_id"] = row["unique_import_id"]
 
     def _create_bank_statements(self, stmts_vals, result):
         """EXTENDS account_statement_import_file: past the number of lines
