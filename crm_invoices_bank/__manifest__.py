@@ -17,6 +17,7 @@
     ],
     "external_dependencies": {"python": ["schwifty"]},
     "data": [
+        "security/crm_invoices_bank_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/account_statement_import_sheet_mapping_data.xml",
