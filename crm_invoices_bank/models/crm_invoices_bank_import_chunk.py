@@ -36,7 +36,10 @@ class CrmInvoicesBankImportChunk(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="statement_id.company_id", store=True)
+    # the statement's journal (and company) come from its lines in Odoo: a
+    # statement whose lines are not created yet has neither
+    journal_id = fields.Many2one("account.journal", required=True, readonly=True)
+    company_id = fields.Many2one(related="journal_id.company_id", store=True)
     user_id = fields.Many2one(
         "res.users", string="Imported by", required=True, readonly=True
     )
@@ -106,10 +109,14 @@ class CrmInvoicesBankImportChunk(models.Model):
                 .with_context(**context)
                 .create(st_vals)
             )
+            # Odoo computes a statement's journal from its lines: until they
+            # are created, it is the journal the file was imported into
+            statement.journal_id = st_vals["journal_id"]
             result["statement_ids"].append(statement.id)
             chunks += [
                 {
                     "statement_id": statement.id,
+                    "journal_id": st_vals["journal_id"],
                     "user_id": self.env.uid,
                     "sequence": number,
                     "line_count": len(part),
@@ -212,7 +219,7 @@ class CrmInvoicesBankImportChunk(models.Model):
             if line.get("unique_import_id") not in done
         ]
         user = self.user_id
-        company = statement.company_id
+        company = self.company_id
         created = (
             lines.with_user(user)
             .with_company(company)

@@ -80,6 +80,8 @@ class TestLargeImports(BankCommon):
         self.assertFalse(created, "no line while the user waits")
         statement = self.env["account.bank.statement"].search([("name", "=", "BIG-1")])
         self.assertEqual(len(statement), 1)
+        self.assertEqual(statement.journal_id, self.journals["bcr"])
+        self.assertEqual(statement.company_id, self.company)
         self.assertEqual(statement.crm_lines_to_create, 6)
         self.assertEqual(self.chunks.search_count([]), 3, "6 lines, chunks of 2")
         self.assertGreater(
