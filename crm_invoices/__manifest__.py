@@ -32,6 +32,7 @@
         "views/res_partner_views.xml",
         "views/res_currency_views.xml",
         "views/res_country_views.xml",
+        "report/report_invoice.xml",
         "report/crm_invoices_ar_report_views.xml",
         "report/crm_invoices_reminder_report_views.xml",
         "report/crm_invoices_ar_trend_views.xml",
@@ -39,7 +40,10 @@
     ],
     "demo": ["demo/crm_invoices_demo.xml"],
     "assets": {
-        "web.assets_backend_lazy": ["crm_invoices/static/src/views/**/*"],
+        "web.assets_backend": [
+            "crm_invoices/static/src/views/reference_rate_list/*",
+        ],
+        "web.assets_backend_lazy": ["crm_invoices/static/src/views/ar_trend_graph/*"],
         "web.assets_tests": ["crm_invoices/static/tests/tours/*.js"],
     },
 }

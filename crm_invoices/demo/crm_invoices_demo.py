@@ -194,6 +194,7 @@ class CrmInvoicesDemo(models.AbstractModel):
                     }
                 ]
             )
+        self._apply_demo_credit_notes(company)
         order = self.env.ref("crm_invoices.demo_sale_order_to_invoice")
         if order.state != "sale":
             order.action_confirm()
@@ -201,6 +202,56 @@ class CrmInvoicesDemo(models.AbstractModel):
         # batch commits: this runs inside the module installation).
         engine = self.env["crm.invoices.reminder.engine"]
         engine._send(engine._due(today), sent_by="job")
+
+    @api.model
+    def _apply_demo_credit_notes(self, company):
+        """Odoo's demo credit notes reverse its demo invoices but are posted
+        apart, crediting nothing: each is set against the invoice of its
+        customer it reverses (the same amount), or else the customer's oldest
+        open invoice, as a user applies a credit note -- the invoices then
+        read *credited*, the credit notes *applied*, and no month of the AR
+        trend ends with a negative receivable."""
+        moves = self.env["account.move"].with_company(company)
+        credit_notes = moves.search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_refund"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+            ],
+            order="invoice_date, id",
+        )
+        for credit_note in credit_notes:
+            invoices = moves.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "=", "not_paid"),
+                    (
+                        "commercial_partner_id",
+                        "=",
+                        credit_note.commercial_partner_id.id,
+                    ),
+                    ("currency_id", "=", credit_note.currency_id.id),
+                ],
+                order="invoice_date, id",
+            )
+            reversed_invoice = invoices.filtered(
+                lambda move, note=credit_note: (
+                    move.currency_id.compare_amounts(
+                        move.amount_residual, note.amount_residual
+                    )
+                    == 0
+                )
+            )[:1]
+            target = reversed_invoice or invoices[:1]
+            if not target:
+                continue
+            (
+                credit_note.line_ids._crm_receivable()
+                | target.line_ids._crm_receivable()
+            ).reconcile()
 
     @api.model
     def _pay(self, invoice, share, payment_date):

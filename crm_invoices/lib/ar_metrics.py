@@ -13,12 +13,18 @@ AGING_BUCKETS = (
     ("90_plus", "> 90 days", 91, None),
 )
 
+#: Where the aging puts an open credit note: apart from the invoices, whose
+#: days past due it has none of (the company owes it; it is not "not due").
+UNAPPLIED_CREDIT = ("credit_unapplied", "Unapplied credits")
+
 #: Window of credit sales that DSO compares the receivables with.
 DSO_WINDOW_DAYS = 90
 
 
 def aging_selection():
-    return [(key, label) for key, label, _first, _last in AGING_BUCKETS]
+    return [(key, label) for key, label, _first, _last in AGING_BUCKETS] + [
+        UNAPPLIED_CREDIT
+    ]
 
 
 def aging_bucket(days_past_due):
@@ -34,13 +40,23 @@ def aging_bucket(days_past_due):
     raise AssertionError("aging buckets must cover every integer")  # pragma: no cover
 
 
-def aging_sql_case(days_expression):
-    """SQL ``CASE`` giving the bucket key of ``days_expression`` (an SQL integer).
+def aging_key(days_past_due, is_credit_note):
+    """The aging of an open amount: an open credit note's is
+    :data:`UNAPPLIED_CREDIT`, an invoice's its bucket of days past due."""
+    return UNAPPLIED_CREDIT[0] if is_credit_note else aging_bucket(days_past_due)
 
-    ``days_expression`` is trusted SQL written by the caller (never user input);
+
+def aging_sql_case(days_expression, credit_note_expression=None):
+    """SQL ``CASE`` giving the aging key of ``days_expression`` (an SQL
+    integer), or :data:`UNAPPLIED_CREDIT` where ``credit_note_expression``
+    (an SQL boolean) holds -- :func:`aging_key` in SQL.
+
+    The expressions are trusted SQL written by the caller (never user input);
     the bucket keys and bounds are constants of this module.
     """
     branches = []
+    if credit_note_expression:
+        branches.append(f"WHEN {credit_note_expression} THEN '{UNAPPLIED_CREDIT[0]}'")
     for key, _label, first, last in AGING_BUCKETS:
         conditions = []
         if first is not None:

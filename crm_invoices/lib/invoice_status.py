@@ -2,8 +2,10 @@
 
 Odoo knows an invoice's ``state`` (draft / posted / cancel), its ``payment_state``
 and whether it was sent (``is_move_sent``).  A CRM user thinks in one status:
-draft, unpaid, sent, partially paid, paid, overdue or cancelled.  When several
-hold at once the first one of :data:`PRECEDENCE` wins.
+draft, unpaid, sent, partially paid, paid, overdue, credited (settled by
+credit notes alone: issued, then annulled by them -- not voided) or
+cancelled.  When several hold at once the first one of :data:`PRECEDENCE`
+wins.
 
 A credit note is not an invoice the customer owes: the company owes it.  Once
 posted it has statuses of its own -- open (money still to give back or to set
@@ -20,6 +22,7 @@ PARTIAL = "partial"
 PAID = "paid"
 OVERDUE = "overdue"
 CANCELLED = "cancelled"
+CREDITED = "credited"
 CREDIT_OPEN = "credit_open"
 CREDIT_APPLIED = "credit_applied"
 CREDIT_REFUNDED = "credit_refunded"
@@ -32,6 +35,7 @@ INVOICE_SELECTION = [
     (PARTIAL, "Partially Paid"),
     (OVERDUE, "Overdue"),
     (PAID, "Paid"),
+    (CREDITED, "Credited"),
     (CANCELLED, "Cancelled"),
 ]
 #: A posted credit note's statuses.
@@ -47,6 +51,7 @@ CREDIT_NOTE_STATUSES = tuple(value for value, _label in CREDIT_NOTE_SELECTION)
 #: When two statuses hold, the first one in this tuple is the status.
 PRECEDENCE = (
     CANCELLED,
+    CREDITED,
     CREDIT_REFUNDED,
     CREDIT_APPLIED,
     CREDIT_OPEN,
@@ -63,11 +68,14 @@ OPEN_STATUSES = (UNPAID, SENT, PARTIAL, OVERDUE)
 
 #: Perfex CRM numeric status codes of the invoice statuses (the API speaks
 #: them; it serves invoices, not credit notes). "sent" has no code of
-#: its own in Perfex: a sent invoice is still "unpaid" (1) with ``sent = 1``.
+#: its own in Perfex: a sent invoice is still "unpaid" (1) with ``sent = 1``;
+#: nor has "credited": Perfex marks an invoice its credits settle in full
+#: "paid" (2).
 PERFEX_CODES = {
     UNPAID: 1,
     SENT: 1,
     PAID: 2,
+    CREDITED: 2,
     PARTIAL: 3,
     OVERDUE: 4,
     CANCELLED: 5,
@@ -131,7 +139,7 @@ def holding_statuses(
         return {CREDIT_REFUNDED if paid_out else CREDIT_APPLIED}
     holding = {UNPAID}
     if payment_state == REVERSED_PAYMENT_STATE:
-        holding.add(CANCELLED)
+        holding.add(CREDITED)
     if payment_state in PAID_PAYMENT_STATES:
         holding.add(PAID)
     if payment_state == "partial":

@@ -84,6 +84,24 @@ def _next_boundary(day):
     return _half_start(year, 2) if half == 1 else _half_start(year + 1, 1)
 
 
+#: How many days before a half-year begins its rate is asked for.
+ASK_AHEAD_DAYS = 15
+
+
+def rates_needed(reference_rates, today, ahead=ASK_AHEAD_DAYS):
+    """The half-years whose reference rate the table lacks and interest
+    needs by now: today's, and the next one from ``ahead`` days before it
+    begins (BNR's rate in force on 1 January or 1 July is known by then).
+
+    :return: ``[(year, half)]`` in order
+    """
+    needed = [half_of(today)]
+    upcoming = half_of(today + timedelta(days=ahead))
+    if upcoming not in needed:
+        needed.append(upcoming)
+    return [key for key in needed if key not in reference_rates]
+
+
 def _year_days(year):
     return (date(year + 1, 1, 1) - date(year, 1, 1)).days
 

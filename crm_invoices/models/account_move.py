@@ -40,6 +40,20 @@ class AccountMove(models.Model):
         compute="_compute_crm_days_overdue",
         search="_search_crm_days_overdue",
     )
+    crm_total_signed = fields.Monetary(
+        string="Signed Total",
+        compute="_compute_crm_signed_amounts",
+        currency_field="currency_id",
+        help="In the invoice's currency; a credit note's is negative (the company "
+        "owes it).",
+    )
+    crm_due_signed = fields.Monetary(
+        string="Signed Amount Due",
+        compute="_compute_crm_signed_amounts",
+        currency_field="currency_id",
+        help="What is left to pay, in the invoice's currency; a credit note's is "
+        "negative (the company owes it).",
+    )
     crm_date_sent = fields.Datetime(
         string="Sent On",
         compute="_compute_crm_date_sent",
@@ -163,6 +177,31 @@ class AccountMove(models.Model):
                 or partial.debit_move_id.move_id.statement_line_id
             )
         ).credit_move_id.move_id
+
+    @api.depends("move_type", "amount_total", "amount_residual", "state")
+    def _compute_crm_signed_amounts(self):
+        """Signed amounts in the invoice's own currency, for the screens:
+        never summed (a list of several currencies would add dollars and
+        euros); the sums are in the company's currency
+        (``amount_total_signed``, ``amount_residual_signed``)."""
+        for move in self:
+            sign = -1 if move.move_type == "out_refund" else 1
+            move.crm_total_signed = sign * move.amount_total
+            move.crm_due_signed = (
+                sign * move.amount_residual if move.state == "posted" else 0.0
+            )
+
+    def _crm_credited_invoices(self):
+        """The invoices this credit note credits: the one it reverses, and
+        those it was set against (a credit note made by hand names no
+        invoice until it is applied)."""
+        self.ensure_one()
+        applied = (
+            self.line_ids._crm_receivable().matched_debit_ids.debit_move_id.move_id
+        )
+        return (self.reversed_entry_id | applied).filtered(
+            lambda move: move.move_type == "out_invoice"
+        )
 
     @api.depends("crm_status")
     def _compute_crm_status_code(self):

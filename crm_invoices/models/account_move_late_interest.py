@@ -34,6 +34,13 @@ class AccountMove(models.Model):
         "not yet invoiced (Law 72/2013), when the company claims it.",
     )
 
+    crm_late_interest_missing = fields.Char(
+        string="Late Interest Not Computed",
+        compute="_compute_crm_late_interest_amount",
+        help="Why no late-payment interest is shown for this late invoice: a "
+        "half-year its delay runs through has no BNR reference rate yet.",
+    )
+
     @api.model
     def _crm_guarded_fields(self):
         # an invoice of interest bears none: set by the interest job only,
@@ -43,9 +50,22 @@ class AccountMove(models.Model):
     @api.depends("amount_residual", "invoice_date_due", "state")
     def _compute_crm_late_interest_amount(self):
         today = fields.Date.context_today(self)
-        amounts = self._crm_late_interest_unbilled(today)
+        missing = {}
+        amounts = self._crm_late_interest_unbilled(today, missing)
         for move in self:
             move.crm_late_interest_amount = amounts.get(move.id, 0.0)
+            gap = missing.get(move.id)
+            move.crm_late_interest_missing = (
+                self.env._(
+                    "No BNR reference rate for %(year)s H%(half)s: the interest of "
+                    "this invoice is not computed until an AR manager enters it "
+                    "(Invoices > Configuration > BNR Reference Rates).",
+                    year=gap.year,
+                    half=gap.half,
+                )
+                if gap
+                else False
+            )
 
     def _crm_late_invoices(self):
         return self.filtered(
@@ -84,11 +104,12 @@ class AccountMove(models.Model):
             start = max(start, charged_until + timedelta(days=1))
         return start
 
-    def _crm_late_interest_unbilled(self, until):
+    def _crm_late_interest_unbilled(self, until, missing=None):
         """``{invoice id: interest}`` owed up to ``until`` and not yet
         invoiced (after the last day charged, from the day the company
         invoices interest): what reminders and statements show.  Nothing
-        when a half-year lacks its rate (logged)."""
+        when a half-year lacks its rate (logged, and put in ``missing``,
+        ``{invoice id: late_interest.MissingRate}``, when given)."""
         result = {}
         invoices = self._crm_late_invoices()
         if not invoices:
@@ -103,8 +124,10 @@ class AccountMove(models.Model):
             )
             try:
                 amount = move._crm_late_interest_between(start, until, rates)
-            except late_interest.MissingRate as missing:
-                _logger.warning("No late interest for %s: %s", move.name, missing)
+            except late_interest.MissingRate as gap:
+                _logger.warning("No late interest for %s: %s", move.name, gap)
+                if missing is not None:
+                    missing[move.id] = gap
                 continue
             if amount:
                 result[move.id] = float(amount)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..lib import late_interest
+
 
 class CrmInvoicesReferenceRate(models.Model):
     """The National Bank of Romania's reference rate, per half-year: the one in
@@ -10,6 +12,7 @@ class CrmInvoicesReferenceRate(models.Model):
     is added by hand when the bank publishes it."""
 
     _name = "crm.invoices.reference.rate"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "BNR Reference Rate"
     _order = "year desc, half desc"
     _rec_names_search = ["year"]
@@ -50,7 +53,9 @@ class CrmInvoicesReferenceRate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_may_change()
-        return super().create(vals_list)
+        rates = super().create(vals_list)
+        rates._crm_close_requests()
+        return rates
 
     def write(self, vals):
         self._check_may_change()
@@ -84,6 +89,104 @@ class CrmInvoicesReferenceRate(models.Model):
                     or self.env._("none yet"),
                 )
             )
+
+    # ------------------------------------------------------------------
+    # What is missing, said where people look
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_charging_companies(self):
+        return self.env["res.company"].sudo().search([("crm_late_interest", "=", True)])
+
+    @api.model
+    def _crm_missing(self, today=None):
+        """The half-years whose rate interest needs by now and the table
+        lacks (:func:`late_interest.rates_needed`), when a company charges
+        late interest: ``[(year, half)]``."""
+        if not self._crm_charging_companies():
+            return []
+        today = today or fields.Date.context_today(self)
+        return late_interest.rates_needed(self._crm_table(), today)
+
+    @api.model
+    def crm_rates_notice(self):
+        """What the rates list says above the rates: the half-years missing
+        (``False`` when none).  Called by the list (JSON-RPC): readers of
+        the rates only."""
+        self.check_access("read")
+        missing = self._crm_missing()
+        if not missing:
+            return False
+        return self.env._(
+            "No rate for %(halves)s: the late-payment interest of the days in it "
+            "is neither shown nor invoiced until it is entered here (BNR's "
+            "monetary policy rate in force on 1 January or 1 July).",
+            halves=", ".join(f"{year} H{half}" for year, half in missing),
+        )
+
+    @api.model
+    def _cron_ask_for_rates(self):
+        """Daily: a to-do for the AR managers of the companies that charge
+        interest, once per missing half-year, from 15 days before it begins
+        (on the latest rate, where the table is); entering the rate marks it
+        done."""
+        missing = self._crm_missing()
+        if not missing:
+            return
+        latest = self.sudo().search([], limit=1)
+        if not latest:
+            return
+        managers = self.env.ref("crm_invoices.group_crm_invoices_manager").users
+        companies = self._crm_charging_companies()
+        managers = managers.filtered(
+            lambda user: user.active and not user.share and user.company_ids & companies
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        asked = set(
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("activity_type_id", "=", todo.id),
+                ]
+            )
+            .mapped(lambda activity: (activity.summary, activity.user_id.id))
+        )
+        for year, half in missing:
+            summary = self._crm_request_summary(year, half)
+            for user in managers:
+                if (summary, user.id) in asked:
+                    continue
+                latest.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=summary,
+                    note=self.env._(
+                        "Enter BNR's reference rate in force on the first day of "
+                        "%(year)s H%(half)s: until then the late-payment interest of "
+                        "its days is neither shown nor invoiced.",
+                        year=year,
+                        half=half,
+                    ),
+                    user_id=user.id,
+                )
+
+    @api.model
+    def _crm_request_summary(self, year, half):
+        return self.env._(
+            "Enter the BNR reference rate of %(year)s H%(half)s", year=year, half=half
+        )
+
+    def _crm_close_requests(self):
+        """The to-dos asking for these rates are done."""
+        summaries = [self._crm_request_summary(r.year, int(r.half)) for r in self]
+        requests = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("summary", "in", summaries)])
+        )
+        if requests:
+            requests.action_feedback(feedback=self.env._("Rate entered."))
 
     @api.model
     def _crm_table(self):

@@ -47,12 +47,23 @@ class CrmInvoicesStatement(models.Model):
         string="Number of Invoices", compute="_compute_move_ids"
     )
     email_to = fields.Char(string="Sent To", readonly=True)
+    interest_missing = fields.Char(
+        string="Late Interest Not Computed",
+        compute="_compute_interest_missing",
+        help="Why the statement shows no late-payment interest on some of its "
+        "late invoices: a half-year without a BNR reference rate.",
+    )
 
     @api.depends("reminder_ids.move_id")
     def _compute_move_ids(self):
         for statement in self:
             statement.move_ids = statement.reminder_ids.move_id
             statement.invoice_count = len(statement.move_ids)
+
+    def _compute_interest_missing(self):
+        for statement in self:
+            notes = statement.move_ids.mapped("crm_late_interest_missing")
+            statement.interest_missing = notes[0] if notes else False
 
     @api.depends("partner_id", "date")
     def _compute_display_name(self):

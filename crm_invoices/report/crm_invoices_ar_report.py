@@ -153,7 +153,11 @@ class CrmInvoicesArReport(models.Model):
             "aging_bucket": SQL(
                 "CASE WHEN %s = 0 THEN NULL ELSE %s END",
                 open_amount,
-                SQL(ar_metrics.aging_sql_case("overdue.days")),  # noqa: S608
+                SQL(  # noqa: S608 - constants of ar_metrics
+                    ar_metrics.aging_sql_case(
+                        "overdue.days", "move.move_type = 'out_refund'"
+                    )
+                ),
             ),
             "days_overdue": SQL(
                 "CASE WHEN %s > 0 THEN GREATEST(%s, 0) ELSE 0 END", open_amount, days

@@ -521,6 +521,31 @@ class CrmInvoicesArTrend(models.Model):
             ),
         )
 
+    #: Balances at a month's end: what was owed then.  A group of several
+    #: months has none (a sum of month ends is no figure: the pivot's totals
+    #: over months stay empty); a group within one month (a customer, a
+    #: salesperson) has the sum of its rows.
+    _trend_balances = (
+        "receivable",
+        "credit_sales_window",
+        "overdue",
+        *(f"overdue_{key}" for key in ar_trend.OVERDUE_BUCKETS),
+        "dso",
+    )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        """EXTENDS the ratio mixin: a balance (:attr:`_trend_balances`) of a
+        group that spans several months is empty, never their sum."""
+        aggregate = super()._read_group_select(aggregate_spec, query)
+        if aggregate_spec.split(":", 1)[0] not in self._trend_balances:
+            return aggregate
+        return SQL(
+            "(CASE WHEN COUNT(DISTINCT %s) = 1 THEN %s END)",
+            self._field_to_sql(self._table, "month", query),
+            aggregate,
+        )
+
     @api.model
     def _read_group(self, *args, **kwargs):
         """PostgreSQL's JIT compiler, which its cost estimate of this one big

@@ -293,3 +293,32 @@ class TestArTrend(CrmInvoicesCommon):
             self.assertAlmostEqual(row.get("receivable") or 0.0, expected_receivable, 2)
             self.assertEqual(row.get("due_count") or 0, len(due), first)
             self.assertEqual(row.get("paid_on_time_count") or 0, on_time, first)
+
+    def test_balances_are_never_summed_over_months(self):
+        """A month's end is a balance: the pivot's total over months shows
+        none (no sum of month ends), a month shows its own, and a group
+        within a month (a customer) the sum of its rows; flows (money
+        collected) add up over months as before."""
+        trend = self.env["crm.invoices.ar.trend"]
+        [total] = trend.read_group(self.mine, TREND_MEASURES, [], lazy=False)
+        for balance in ("receivable", "overdue", "overdue_1_30", "dso"):
+            self.assertFalse(total[balance], balance)
+        self.assertAlmostEqual(total["collected"], 1000 + 1500 + 3000 + 500 + 900)
+        by_month = {
+            row["month:month"]: row
+            for row in trend.read_group(
+                self.mine, TREND_MEASURES, ["month:month"], lazy=False
+            )
+        }
+        self.assertTrue(all(row["receivable"] is not None for row in by_month.values()))
+        customers = trend.read_group(
+            [*self.mine, ("month", "=", date(2025, 3, 1))],
+            ["receivable:sum"],
+            ["partner_id"],
+            lazy=False,
+        )
+        self.assertAlmostEqual(sum(row["receivable"] for row in customers), 1400.0)
+        by_year = trend.read_group(
+            self.mine, ["receivable:sum"], ["month:year"], lazy=False
+        )
+        self.assertFalse([row for row in by_year if row["receivable"]])

@@ -102,7 +102,7 @@ class TestInvoiceStatus(CrmInvoicesCommon):
         self.assertEqual(refund.crm_status, "credit_open")
 
     @freeze_time("2026-03-01")
-    def test_reversed_invoice_is_cancelled(self):
+    def test_an_invoice_settled_by_a_credit_note_is_credited(self):
         invoice = self.make_invoice(due_date=date(2026, 2, 1))
         wizard = (
             self.env["account.move.reversal"]
@@ -112,7 +112,9 @@ class TestInvoiceStatus(CrmInvoicesCommon):
         wizard.refund_moves()
         invoice.reversal_move_ids.action_post()  # reconciles with the invoice
         self.assertEqual(invoice.payment_state, "reversed")
-        self.assertEqual(invoice.crm_status, "cancelled")
+        # issued, then annulled by the credit note: not voided
+        self.assertEqual(invoice.crm_status, "credited")
+        self.assertEqual(invoice.crm_status_code, 2)
         self.assertEqual(invoice.reversal_move_ids.crm_status, "credit_applied")
 
     @freeze_time("2026-03-01")

@@ -36,6 +36,15 @@ def test_every_day_count_has_exactly_one_bucket(days):
     assert matching == [m.aging_bucket(days)]
 
 
+def test_an_open_credit_note_is_aged_apart():
+    assert m.aging_key(-10, is_credit_note=True) == "credit_unapplied"
+    assert m.aging_key(45, is_credit_note=True) == "credit_unapplied"
+    assert m.aging_key(45, is_credit_note=False) == "31_60"
+    assert m.aging_sql_case("d", "refund").startswith(
+        "CASE WHEN refund THEN 'credit_unapplied' WHEN d <= 0 THEN '0_not_due'"
+    )
+
+
 def test_aging_sql_case_mirrors_the_buckets():
     sql = m.aging_sql_case("d")
     assert sql == (
@@ -49,6 +58,7 @@ def test_aging_sql_case_mirrors_the_buckets():
         "31_60",
         "61_90",
         "90_plus",
+        "credit_unapplied",
     ]
 
 

@@ -32,7 +32,8 @@ def status(**kw):
         ({"payment_state": "partial", "amount_residual": 40.0}, s.PARTIAL),
         ({"payment_state": "paid", "amount_residual": 0.0}, s.PAID),
         ({"payment_state": "in_payment", "amount_residual": 0.0}, s.PAID),
-        ({"payment_state": "reversed", "amount_residual": 0.0}, s.CANCELLED),
+        # settled by credit notes alone: credited, not voided
+        ({"payment_state": "reversed", "amount_residual": 0.0}, s.CREDITED),
         ({"due_date": TODAY - timedelta(days=1)}, s.OVERDUE),
     ],
 )
@@ -113,11 +114,13 @@ def test_perfex_codes():
         3,
         4,
         2,
+        2,  # credited: Perfex marks an invoice its credits settle "paid"
         5,
     ]
     assert {s.perfex_code(x) for x in s.CREDIT_NOTE_STATUSES} == {None}
     assert s.statuses_for_perfex_code(1) == (s.UNPAID, s.SENT)
     assert s.statuses_for_perfex_code(4) == (s.OVERDUE,)
+    assert s.statuses_for_perfex_code(2) == (s.PAID, s.CREDITED)
     assert s.statuses_for_perfex_code(99) == ()
     assert s.perfex_code(False) is None
 

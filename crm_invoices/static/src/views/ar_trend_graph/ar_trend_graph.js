@@ -79,11 +79,17 @@ export class ArTrendGraphRenderer extends GraphRenderer {
                         ctx.stroke();
                         ctx.setLineDash([]);
                         ctx.font = "12px sans-serif";
-                        ctx.fillText(
-                            marker.what,
-                            x + 4,
-                            chartArea.top + 12 + 14 * index
-                        );
+                        // the label beside its line, on the side where it
+                        // fits whole (a month near the right edge: on the
+                        // left), on a white ground over the curves
+                        const width = ctx.measureText(marker.what).width;
+                        const fitsRight = x + 4 + width <= chartArea.right;
+                        const left = fitsRight ? x + 4 : Math.max(x - 4 - width, 0);
+                        const baseline = chartArea.top + 12 + 16 * index;
+                        ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+                        ctx.fillRect(left - 2, baseline - 11, width + 4, 15);
+                        ctx.fillStyle = "#495057";
+                        ctx.fillText(marker.what, left, baseline);
                         ctx.restore();
                     });
                 },
