@@ -15,6 +15,7 @@
         "security/crm_invoices_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/ir_actions_server_data.xml",
         "data/mail_template_data.xml",
         "data/crm_invoices_reminder_level_data.xml",
         "data/crm_invoices_perfex_data.xml",
@@ -41,6 +42,7 @@
     "demo": ["demo/crm_invoices_demo.xml"],
     "assets": {
         "web.assets_backend": [
+            "crm_invoices/static/src/overview/*",
             "crm_invoices/static/src/views/reference_rate_list/*",
         ],
         "web.assets_backend_lazy": ["crm_invoices/static/src/views/ar_trend_graph/*"],

@@ -5,7 +5,9 @@ from .lib.ro_taxes import RO_SALE_TAXES
 
 def post_init_hook(env):
     """Companies on the Romanian chart get the e-Factura category of their
-    sales taxes, where nobody set one (a category set by hand stays)."""
+    sales taxes, where nobody set one (a category set by hand stays); the
+    users of Romanian companies see e-Factura."""
+    env["res.users"]._crm_efactura_sync_group()
     companies = env["res.company"].search([("chart_template", "=", "ro")])
     names = {
         f"{company.id}_{xmlid}": xmlid

@@ -31,7 +31,9 @@ import websocket
 DESKTOP = {"width": 1500, "height": 900, "mobile": False, "scale": 1}
 PHONE = {"width": 390, "height": 844, "mobile": True, "scale": 2}
 
-#: name -> (path, selector drawn when ready, device, optional JS to run first)
+#: name -> (path, selector drawn when ready, device, optional JS to run first);
+#: ``{overdue}`` and ``{not_due}`` in a path: such an invoice of the database
+#: (see :data:`RECORDS`)
 PAGES = {
     "overview": ("/odoo/crm-invoices-overview", ".o_crm_overview", DESKTOP, None),
     "list": ("/odoo/crm-invoices", ".o_list_table", DESKTOP, None),
@@ -42,10 +44,43 @@ PAGES = {
         DESKTOP,
         None,
     ),
-    "ar_trend": ("/odoo/crm-invoices-ar-trend", ".o_graph_renderer", DESKTOP, None),
+    "form": (
+        "/odoo/crm-invoices/{overdue}",
+        ".o_form_view .o_form_sheet",
+        DESKTOP,
+        None,
+    ),
+    "form_not_due": (
+        "/odoo/crm-invoices/{not_due}",
+        ".o_form_view .o_form_sheet",
+        DESKTOP,
+        None,
+    ),
+    "form_phone": (
+        "/odoo/crm-invoices/{overdue}",
+        ".o_form_view .o_form_sheet",
+        PHONE,
+        None,
+    ),
+    "ar_trend": ("/odoo/crm-invoices-trend", ".o_graph_renderer", DESKTOP, None),
     "aging": ("/odoo/crm-invoices-aging", ".o_graph_renderer", DESKTOP, None),
     "metrics": ("/odoo/crm-invoices-ar-metrics", ".o_list_table", DESKTOP, None),
     "bank_review": ("/odoo/crm-invoices-bank-review", ".o_list_table", DESKTOP, None),
+}
+
+
+#: placeholder -> (model, domain, order) of the record a page shows
+RECORDS = {
+    "overdue": (
+        "account.move",
+        [("crm_status", "=", "overdue"), ("crm_last_reminder_level_id", "!=", False)],
+        "invoice_date_due",
+    ),
+    "not_due": (
+        "account.move",
+        [("crm_status", "in", ("unpaid", "sent")), ("move_type", "=", "out_invoice")],
+        "invoice_date desc",
+    ),
 }
 
 
@@ -219,8 +254,14 @@ def main(argv=None):
                 value=cookie.value,
                 url=args.url,
             )
+        found = {}
         for name in names:
             path, selector, device, script = PAGES[name]
+            for key, (model, domain, order) in RECORDS.items():
+                if f"{{{key}}}" in path and key not in found:
+                    ids = rpc(model, "search", domain, limit=1, order=order)
+                    found[key] = ids[0] if ids else 0
+            path = path.format(**found) if found else path
             browser.device(device)
             if not browser.open(f"{args.url}{path}", selector):
                 print(f"{name}: not drawn ({selector} never appeared)", file=sys.stderr)

@@ -17,6 +17,7 @@ from . import crm_invoices_api_token
 from . import crm_invoices_api_writer
 from . import crm_invoices_reminder
 from . import crm_invoices_statement
+from . import crm_invoices_overview
 from . import crm_invoices_reminder_engine
 from . import crm_invoices_reminder_emails
 from . import crm_invoices_reference_rate

@@ -24,13 +24,50 @@ class AccountMove(models.Model):
         to_mark.is_move_sent = True
         return True
 
-    def action_crm_bulk_mark_sent(self):
-        groups = self._crm_partition(
-            {
-                self.env._("not posted"): lambda m: m.state != "posted",
-                self.env._("already sent"): lambda m: m.is_move_sent,
+    def _crm_bulk_rules(self, operation):
+        """``{reason: refuses(invoice)}`` of a bulk ``operation``: what it
+        skips, and why -- the one place the action and its confirmation
+        dialog (:class:`crm.invoices.bulk.confirm`) read it."""
+        _ = self.env._
+        if operation == "mark_sent":
+            return {
+                _("not posted"): lambda m: m.state != "posted",
+                _("already sent"): lambda m: m.is_move_sent,
             }
-        )
+        if operation == "cancel":
+            return {
+                _("already cancelled"): lambda m: m.state == "cancel",
+                _("has payments: unreconcile them or issue a credit note"): lambda m: (
+                    m.state == "posted" and m.payment_state != "not_paid"
+                ),
+                _("waiting for a cancellation request"): lambda m: (
+                    m.need_cancel_request
+                ),
+            }
+        if operation == "draft":
+            return {
+                _("already a draft"): lambda m: m.state == "draft",
+                _("has payments: unreconcile them first"): lambda m: (
+                    m.state == "posted" and m.payment_state != "not_paid"
+                ),
+                _("waiting for a cancellation request"): lambda m: (
+                    m.need_cancel_request
+                ),
+            }
+        if operation == "delete":
+            numbered = self._crm_numbered()
+            return {
+                _("posted invoices are never deleted: cancel them"): lambda m: (
+                    m.state == "posted"
+                ),
+                _("has a number: cancel it so the numbering has no hole"): lambda m: (
+                    m in numbered
+                ),
+            }
+        raise UserError(_("Unknown bulk action: %(operation)s", operation=operation))
+
+    def action_crm_bulk_mark_sent(self):
+        groups = self._crm_partition(self._crm_bulk_rules("mark_sent"))
         done = groups.pop(None)
         done.action_crm_mark_sent()
         return self._crm_bulk_result(
@@ -62,17 +99,7 @@ class AccountMove(models.Model):
         )
 
     def action_crm_bulk_cancel(self):
-        groups = self._crm_partition(
-            {
-                self.env._("already cancelled"): lambda m: m.state == "cancel",
-                self.env._(
-                    "has payments: unreconcile them or issue a credit note"
-                ): lambda m: m.state == "posted" and m.payment_state != "not_paid",
-                self.env._("waiting for a cancellation request"): lambda m: (
-                    m.need_cancel_request
-                ),
-            }
-        )
+        groups = self._crm_partition(self._crm_bulk_rules("cancel"))
         done = groups.pop(None)
         done, failed = done._crm_try_in_batch(lambda moves: moves.button_cancel())
         self._crm_merge_failures(groups, failed)
@@ -81,17 +108,7 @@ class AccountMove(models.Model):
         )
 
     def action_crm_bulk_reset_to_draft(self):
-        groups = self._crm_partition(
-            {
-                self.env._("already a draft"): lambda m: m.state == "draft",
-                self.env._("has payments: unreconcile them first"): lambda m: (
-                    m.state == "posted" and m.payment_state != "not_paid"
-                ),
-                self.env._("waiting for a cancellation request"): lambda m: (
-                    m.need_cancel_request
-                ),
-            }
-        )
+        groups = self._crm_partition(self._crm_bulk_rules("draft"))
         done = groups.pop(None)
         done, failed = done._crm_try_in_batch(lambda moves: moves.button_draft())
         self._crm_merge_failures(groups, failed)
@@ -100,17 +117,7 @@ class AccountMove(models.Model):
         )
 
     def action_crm_bulk_delete(self):
-        numbered = self._crm_numbered()
-        groups = self._crm_partition(
-            {
-                self.env._(
-                    "posted invoices are never deleted: cancel them"
-                ): lambda m: m.state == "posted",
-                self.env._(
-                    "has a number: cancel it so the numbering has no hole"
-                ): lambda m: m in numbered,
-            }
-        )
+        groups = self._crm_partition(self._crm_bulk_rules("delete"))
         done = groups.pop(None)
         done, failed = done._crm_try_in_batch(lambda moves: moves.unlink())
         self._crm_merge_failures(groups, failed)

@@ -1,2 +1,3 @@
 from . import crm_invoices_api_token_show
 from . import crm_invoices_reminder_send
+from . import crm_invoices_bulk_confirm

@@ -18,6 +18,7 @@ class CrmInvoicesReminderSend(models.TransientModel):
         help="Leave empty to send each invoice the level due by the schedule.",
     )
     summary = fields.Text(compute="_compute_summary")
+    can_send = fields.Boolean(compute="_compute_summary")
 
     @api.depends("move_ids")
     def _compute_company_id(self):
@@ -36,6 +37,7 @@ class CrmInvoicesReminderSend(models.TransientModel):
                 for reason, moves in skipped.items()
             ]
             wizard.summary = "\n".join(lines)
+            wizard.can_send = bool(todo)
 
     def _plan(self):
         """``([(move_id, level_id, days_late)], {reason: invoices skipped})``."""

@@ -7,5 +7,6 @@ from . import account_statement_import_sheet_parser
 from . import account_bank_statement
 from . import crm_invoices_bank_import_chunk
 from . import crm_invoices_bank_matcher
+from . import crm_invoices_overview
 from . import res_company
 from . import res_config_settings

@@ -76,3 +76,30 @@ def urgency_domain(level, today):
     if level not in bounds:
         return [("id", "=", 0)]
     return pending + bounds[level]
+
+
+#: What the invoices list shows of an invoice's e-Factura, in one badge.
+DISPLAY = (
+    ("late", "Late"),
+    ("today", "Due today"),
+    ("not_sent", "Not sent"),
+    ("to_send", "To send"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected"),
+    ("error", "Error"),
+)
+
+
+def display(state, urgency_level, posted):
+    """The one word a collector reads in the list: what ANAF has (sent,
+    accepted, rejected...), else how urgent reporting the invoice is (late,
+    due today), else that it is not sent yet; ``None`` for a draft."""
+    if not posted:
+        return None
+    if state in REPORTED_STATES or state in ("rejected", "error", "sending"):
+        return state
+    if urgency_level in ("late", "today"):
+        return urgency_level
+    return state or "not_sent"

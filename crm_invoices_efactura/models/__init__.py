@@ -9,6 +9,8 @@ from . import crm_invoices_efactura_pause
 from . import crm_invoices_efactura_submission
 from . import crm_invoices_efactura_xml
 from . import crm_invoices_api
+from . import crm_invoices_overview
 from . import ir_attachment
 from . import res_company
 from . import res_config_settings
+from . import res_users

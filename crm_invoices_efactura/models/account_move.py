@@ -1,4 +1,5 @@
 import json
+import logging
 
 from markupsafe import Markup
 
@@ -8,6 +9,8 @@ from odoo.osv import expression
 
 from ..lib import deadline, rule_help, validation
 from .crm_invoices_efactura_submission import LIVE_STATES
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -71,6 +74,17 @@ class AccountMove(models.Model):
         string="e-Factura Submissions",
         readonly=True,
     )
+    crm_efactura_display = fields.Selection(
+        deadline.DISPLAY,
+        string="e-Factura Status",
+        compute="_compute_crm_efactura_display",
+        help="What ANAF has of the invoice (sent, accepted, rejected), else how "
+        "urgent reporting it is (late, due today), else not sent yet.",
+    )
+    crm_efactura_next_step = fields.Char(
+        string="What to Do Next",
+        compute="_compute_crm_efactura_display",
+    )
     crm_efactura_applicable = fields.Boolean(
         string="e-Factura Applies", compute="_compute_crm_efactura_applicable"
     )
@@ -109,6 +123,74 @@ class AccountMove(models.Model):
             move.crm_efactura_urgency = deadline.urgency(
                 move.crm_efactura_deadline, today, move.crm_efactura_state
             )
+
+    @api.depends("crm_efactura_state", "crm_efactura_urgency", "state")
+    @api.depends_context("tz")
+    def _compute_crm_efactura_display(self):
+        validation_off = self._crm_efactura_validation_off()
+        for move in self:
+            applicable = move._crm_efactura_in_scope()
+            move.crm_efactura_display = applicable and deadline.display(
+                move.crm_efactura_state,
+                move.crm_efactura_urgency,
+                move.state == "posted",
+            )
+            move.crm_efactura_next_step = applicable and move._crm_efactura_next_step(
+                validation_off
+            )
+
+    def _crm_efactura_next_step(self, validation_off):
+        """What the user should do next about this invoice's e-Factura, in
+        words (the e-Factura tab says it)."""
+        self.ensure_one()
+        _ = self.env._
+        state = self.crm_efactura_state
+        if state == "accepted":
+            return _("ANAF accepted the invoice: nothing left to do.")
+        if state in ("sending", "sent"):
+            return _(
+                "ANAF has the invoice and is processing it: its answer is read by "
+                "the exchange job, every ten minutes."
+            )
+        if validation_off:
+            return _(
+                "Local validation is off: ANAF's validation files are not set up "
+                "(Settings > Invoices > e-Factura), so nothing is checked or sent. "
+                "Ask an administrator to set them up."
+            )
+        if self.state != "posted":
+            return _(
+                "Post the invoice: it is then checked with ANAF's rules and sent "
+                "(within five working days of its date)."
+            )
+        if state == "rejected":
+            return _(
+                "ANAF rejected the invoice (its reasons are below): reset it to "
+                "draft, correct it and post it again; it is sent again."
+            )
+        if state == "error":
+            return _(
+                "The invoice does not pass ANAF's rules (below): correct it (reset "
+                "it to draft if needed) and use Check e-Factura, then Send e-Factura."
+            )
+        if state == "to_send":
+            return _("Valid: the exchange job sends it to ANAF within ten minutes.")
+        return _(
+            "Not sent yet: use Send e-Factura (it is checked first). Deadline: "
+            "%(deadline)s.",
+            deadline=self.crm_efactura_deadline or "",
+        )
+
+    @api.model
+    def _crm_efactura_validation_off(self):
+        """Whether local validation is off: the folder of ANAF's files is
+        not set or lacks some (nothing is checked or sent then)."""
+        folder = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_invoices_efactura.artifacts_path")
+        )
+        return bool(validation.missing_artifacts(folder))
 
     def _search_crm_efactura_urgency(self, operator, value):
         if operator not in ("=", "in"):
@@ -237,14 +319,18 @@ class AccountMove(models.Model):
         try:
             return validation.validator_for(folder)
         except validation.ArtifactsMissing as missing:
+            # which files are missing is for the administrator (the log);
+            # the user is told what it means and who can fix it
+            _logger.warning(
+                "e-Factura validation is off: %s lacks %s",
+                missing.folder or "(no folder set)",
+                ", ".join(missing.missing),
+            )
             raise UserError(
                 self.env._(
-                    "Local e-Factura validation is off: the folder of ANAF's "
-                    "validation files (Invoices > Configuration > Settings) is "
-                    "%(folder)s and lacks %(files)s. Nothing is sent to ANAF "
-                    "without it.",
-                    folder=missing.folder or self.env._("not set"),
-                    files=", ".join(missing.missing),
+                    "Local e-Factura validation is off: ANAF's validation files "
+                    "are not set up (Settings > Invoices > e-Factura). Nothing is "
+                    "checked or sent to ANAF until an administrator sets them up."
                 )
             ) from missing
         except validation.ValidatorUnavailable as broken:

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -16,6 +16,18 @@ class ResCompany(models.Model):
         help="Receives the daily e-Factura digest: invoices late, due today, "
         "rejected or in error.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["res.users"]._crm_efactura_sync_group()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"country_id", "account_fiscal_country_id"} & set(vals):
+            self.env["res.users"]._crm_efactura_sync_group()
+        return result
 
     # l10n_ro_edi's OAuth credentials, which the exchange job uses: only
     # settings administrators read or write them, through any door (read,

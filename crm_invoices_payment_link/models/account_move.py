@@ -259,6 +259,15 @@ class AccountMove(models.Model):
     def _crm_qr_data_uri(self, url):
         return pay_qr.qr_data_uri(url)
 
+    def _crm_bulk_rules(self, operation):
+        if operation != "renew_links":
+            return super()._crm_bulk_rules(operation)
+        return {
+            self.env._("nothing left to pay by link"): lambda move: (
+                not move._crm_needs_pay_link()
+            ),
+        }
+
     def action_crm_renew_pay_links(self):
         """Revoke the pay links of these invoices and issue new ones."""
         self.env["crm.invoices.pay.link"]._check_manage(self)
