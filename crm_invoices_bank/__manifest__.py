@@ -23,6 +23,7 @@
         "data/account_statement_import_sheet_mapping_data.xml",
         "views/account_bank_statement_line_views.xml",
         "views/account_bank_statement_views.xml",
+        "views/account_statement_import_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
     ],

@@ -135,6 +135,13 @@ class CrmInvoicesDemo(models.AbstractModel):
         if self.env.ref("crm_invoices.demo_invoice_draft", raise_if_not_found=False):
             return
         company = self.env.ref("base.main_company")
+        layout = self.env.ref("web.external_layout_standard", raise_if_not_found=False)
+        for each in self.env["res.company"].search(
+            [("external_report_layout_id", "=", False)]
+        ):
+            # the document layout chosen, as a company that has sent invoices
+            # has: the first Send opens the email, not the layout wizard
+            each.external_report_layout_id = layout
         for each in self.env["res.company"].search([("report_footer", "=", False)]):
             # what Odoo's document layout proposes (phone, email, website, VAT):
             # the printed invoices name their issuer's VAT number

@@ -68,7 +68,7 @@ class CrmInvoicesOverview(models.AbstractModel):
         return [
             {
                 "key": "overdue",
-                "label": _("Overdue"),
+                "label": _("Overdue money"),
                 "value": format_amount(self.env, overdue or 0.0, currency),
                 "detail": _("%(count)s invoice(s)", count=count),
                 "help": _("Money left on invoices past their due date."),

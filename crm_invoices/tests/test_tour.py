@@ -4,49 +4,109 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestInvoicesTour(HttpCase):
-    def _overdue_invoice(self, customer_name):
-        """A posted invoice of a new customer, 10 days past its due date."""
+class TourCommon(HttpCase):
+    """A collector's data, the demo company's own invoices reset to draft:
+    an invoice of a new customer 10 days overdue and one not due yet,
+    neither sent; a credit note open; an invoice in euros, sent and overdue
+    (whose money is never added to the dollars')."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("base.main_company")
+        # the overview counts the company's whole ledger: only ours in it
+        cls.env["account.move"].search(
+            [("company_id", "=", cls.company.id), ("move_type", "like", "out_%")]
+        ).filtered(lambda m: m.state == "posted").button_draft()
+        cls.customer = cls.env["res.partner"].create({"name": "Tour Customer"})
         today = fields.Date.today()
-        customer = self.env["res.partner"].create({"name": customer_name})
-        invoice = self.env["account.move"].create(
+        cls.overdue = cls.invoice(500.0, today - timedelta(days=40), 30)
+        cls.to_send = cls.invoice(300.0, today - timedelta(days=2), 30)
+        cls.credit_note = cls.invoice(120.0, today, 0, move_type="out_refund")
+        euro = cls.env.ref("base.EUR")
+        euro.active = True
+        cls.euro = cls.invoice(
+            1000.0, today - timedelta(days=50), 30, currency=euro, sent=True
+        )
+
+    @classmethod
+    def invoice(
+        cls, amount, day, delay, move_type="out_invoice", currency=None, sent=False
+    ):
+        move = cls.env["account.move"].create(
             {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_date": today - timedelta(days=40),
+                "move_type": move_type,
+                "company_id": cls.company.id,
+                "partner_id": cls.customer.id,
+                "invoice_date": day,
                 "invoice_payment_term_id": False,
-                "invoice_date_due": today - timedelta(days=10),
+                "invoice_date_due": day + timedelta(days=delay),
+                "currency_id": (currency or cls.company.currency_id).id,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Audit", "quantity": 1, "price_unit": 500.0}
+                        {
+                            "name": "Audit",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
                     )
                 ],
             }
         )
-        invoice.action_post()
-        return invoice
+        move.action_post()
+        move.is_move_sent = sent
+        return move
 
-    def test_filter_overdue_open_and_mark_sent(self):
-        invoice = self._overdue_invoice("Tour Customer")
-        self.assertEqual(invoice.crm_status, "overdue")
+
+@tagged("post_install", "-at_install")
+class TestInvoicesTour(TourCommon):
+    def test_a_collectors_morning(self):
+        self.assertEqual(self.overdue.crm_status, "overdue")
         self.start_tour("/odoo", "crm_invoices_tour", login="admin")
-        invoice.invalidate_recordset()
-        self.assertTrue(invoice.is_move_sent)
-        self.assertTrue(invoice.crm_date_sent)
-        self.assertEqual(invoice.crm_status, "overdue", "overdue still beats sent")
+        self.overdue.invalidate_recordset()
+        self.assertTrue(self.overdue.crm_date_sent)
+        self.assertEqual(self.overdue.crm_status, "overdue", "overdue still beats sent")
+
+    def test_the_list_reads_signed_money_in_one_currency_per_sum(self):
+        self.start_tour("/odoo/crm-invoices", "crm_invoices_list_tour", login="admin")
 
     def test_the_trend_marks_the_month_reminders_began(self):
         today = fields.Date.today()
-        invoice = self._overdue_invoice("Trend Customer")
         level = self.env["crm.invoices.reminder.level"].search([], limit=1)
         self.assertTrue(level, "the module ships its reminder levels")
         self.env["crm.invoices.reminder"].search([]).unlink()
         self.env["crm.invoices.reminder"].create(
-            {"move_id": invoice.id, "level_id": level.id, "date": fields.Datetime.now()}
+            {
+                "move_id": self.overdue.id,
+                "level_id": level.id,
+                "date": fields.Datetime.now(),
+            }
         )
         marked = self.env["crm.invoices.ar.trend"].search(
             [("reminders_started", "=", 1)]
         )
         self.assertEqual(marked.mapped("month"), [today.replace(day=1)])
         self.start_tour("/odoo", "crm_invoices_ar_trend_tour", login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicesPhoneTour(TourCommon):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_cards_say_what_the_list_says(self):
+        self.start_tour("/odoo/crm-invoices", "crm_invoices_phone_tour", login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicesRomanianTour(TourCommon):
+    def test_the_overview_and_the_list_in_romanian(self):
+        self.env["res.lang"]._activate_lang("ro_RO")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_invoices", "account"], ["ro_RO"], overwrite=True
+        )
+        self.env.ref("base.user_admin").lang = "ro_RO"
+        self.start_tour(
+            "/odoo/crm-invoices-overview", "crm_invoices_romanian_tour", login="admin"
+        )

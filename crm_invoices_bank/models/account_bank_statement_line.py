@@ -57,6 +57,16 @@ class AccountBankStatementLine(models.Model):
     crm_queued_by_id = fields.Many2one(
         "res.users", string="Imported by", readonly=True, copy=False
     )
+    crm_review_status = fields.Selection(
+        [
+            ("reconciled", "Reconciled"),
+            ("queued", "Reconciling"),
+            ("not_invoice", "Not an invoice"),
+            ("to_review", "To review"),
+        ],
+        string="Review Status",
+        compute="_compute_crm_review_status",
+    )
     crm_iban_to_learn = fields.Char(
         string="IBAN to Remember",
         compute="_compute_crm_iban_to_learn",
@@ -81,14 +91,43 @@ class AccountBankStatementLine(models.Model):
     # computes
     # ------------------------------------------------------------------
 
-    @api.depends("crm_match_reasons")
+    @api.depends("crm_match_reasons", "crm_match_kind", "amount", "crm_not_invoice")
     def _compute_crm_match_reasons_text(self):
+        """The reasons in words; a line nothing was found for says why too
+        (money paid out, marked by a user, a suggestion rejected, nothing
+        pointing at an invoice)."""
         words = self._crm_reason_words()
+        _ = self.env._
         for line in self:
-            codes = (line.crm_match_reasons or "").split(",")
-            line.crm_match_reasons_text = ", ".join(
-                words.get(code, code) for code in codes if code
-            )
+            codes = [code for code in (line.crm_match_reasons or "").split(",") if code]
+            if codes:
+                text = ", ".join(words.get(code, code) for code in codes)
+            elif line.amount < 0:
+                text = _("money paid out: it pays no customer invoice")
+            elif line.crm_not_invoice:
+                text = _("marked as not an invoice payment")
+            elif line.crm_match_kind == "rejected":
+                text = _("the suggestion was rejected: reconcile by hand")
+            elif line.crm_match_kind == "none":
+                text = _(
+                    "no invoice number, known IBAN or name in it, and no single "
+                    "open invoice of this amount"
+                )
+            else:
+                text = False
+            line.crm_match_reasons_text = text
+
+    @api.depends("is_reconciled", "crm_reconcile_queued", "crm_not_invoice")
+    def _compute_crm_review_status(self):
+        for line in self:
+            if line.is_reconciled:
+                line.crm_review_status = "reconciled"
+            elif line.crm_reconcile_queued:
+                line.crm_review_status = "queued"
+            elif line.crm_not_invoice:
+                line.crm_review_status = "not_invoice"
+            else:
+                line.crm_review_status = "to_review"
 
     def _crm_reason_words(self):
         _ = self.env._

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import sheet_guard, statement_ids
@@ -6,6 +6,48 @@ from ..lib import sheet_guard, statement_ids
 
 class AccountStatementImport(models.TransientModel):
     _inherit = "account.statement.import"
+
+    crm_journal_id = fields.Many2one(
+        "account.journal",
+        string="Bank Account",
+        domain="[('type', '=', 'bank'), ('company_id', 'in', allowed_company_ids)]",
+        default=lambda self: self._crm_default_journal(),
+        help="The account the statement is of: its file layout (for a CSV or "
+        "an XLSX export) is chosen with it. A CAMT.053 file names its account "
+        "itself.",
+    )
+
+    @api.model
+    def _crm_default_journal(self):
+        """The bank account of the import: the one it is started from, else
+        the company's only bank journal, else the one imported into last."""
+        journals = self.env["account.journal"]
+        if self.env.context.get("journal_id"):
+            return journals.browse(self.env.context["journal_id"])
+        banks = journals.search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)]
+        )
+        if len(banks) == 1:
+            return banks
+        last = self.env["account.bank.statement"].search(
+            [("journal_id", "in", banks.ids)], order="create_date desc", limit=1
+        )
+        return last.journal_id
+
+    @api.onchange("crm_journal_id")
+    def _onchange_crm_journal_id(self):
+        if self.crm_journal_id.default_sheet_mapping_id:
+            self.sheet_mapping_id = self.crm_journal_id.default_sheet_mapping_id
+
+    def import_file_button(self):
+        """EXTENDS account_statement_import_file: into the bank account
+        chosen (a file that names another one is refused)."""
+        if self.crm_journal_id and not self.env.context.get("journal_id"):
+            return super(
+                AccountStatementImport,
+                self.with_context(journal_id=self.crm_journal_id.id),
+            ).import_file_button()
+        return super().import_file_button()
 
     def _parse_file(self, data_file):
         """EXTENDS account_statement_import_file: a ZIP (a ZIP of statements,

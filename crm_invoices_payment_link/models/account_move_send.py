@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import is_html_empty
 
 
 class AccountMoveSend(models.AbstractModel):
@@ -11,9 +12,22 @@ class AccountMoveSend(models.AbstractModel):
         url = move._crm_pay_link_for_print()
         if not url:
             return body
-        snippet = self.env["ir.qweb"]._render(
-            "crm_invoices_payment_link.mail_pay_link",
-            {"url": url, "invoice": move},
-            lang=mail_lang,
+        snippet = str(
+            self.env["ir.qweb"]._render(
+                "crm_invoices_payment_link.mail_pay_link",
+                {"url": url, "invoice": move},
+                lang=mail_lang,
+            )
         )
-        return f"{body or ''}{snippet}"
+        body = str(body or "")
+        # above the salesperson's signature, which Odoo's template writes at
+        # the end of its text; after the text when it has none (the email's
+        # own signature then comes below)
+        signature = str(move.invoice_user_id.signature or "")
+        at = body.rfind(signature) if not is_html_empty(signature) else -1
+        if at >= 0:
+            return body[:at] + snippet + body[at:]
+        closing = body.rfind("</p>")
+        if closing >= 0:
+            return body[:closing] + snippet + body[closing:]
+        return body + snippet

@@ -23,7 +23,9 @@ class TestPayLinkOutputs(PayLinkCommon):
         self.assertIn(f"/pay/{token}", reminder.mail_message_id.body)
 
     def test_invoice_email_of_the_send_wizard_carries_the_link(self):
+        self.env.user.signature = "<p>--<br/>Ana Popescu, Accounts Receivable</p>"
         invoice = self.open_invoice()
+        invoice.invoice_user_id = self.env.user
         token, _link = self.token_of(invoice)
         body = self.env["account.move.send"]._get_default_mail_body(
             invoice,
@@ -31,6 +33,15 @@ class TestPayLinkOutputs(PayLinkCommon):
             "en_US",
         )
         self.assertIn(f"/pay/{token}", body)
+        # the button above the signature, never under it
+        self.assertLess(body.index("Pay now"), body.index("Ana Popescu"))
+        invoice.invoice_user_id.signature = False
+        body = self.env["account.move.send"]._get_default_mail_body(
+            invoice,
+            self.env.ref("account.email_template_edi_invoice"),
+            "en_US",
+        )
+        self.assertLess(body.index("Pay now"), body.rindex("</p>"))
 
     def test_api_answers_payment_link(self):
         user = self.make_ar_user("api_pay_link")
