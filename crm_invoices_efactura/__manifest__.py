@@ -23,5 +23,8 @@
         "views/crm_invoices_efactura_submission_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["crm_invoices_efactura/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
 }

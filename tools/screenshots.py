@@ -62,10 +62,35 @@ PAGES = {
         PHONE,
         None,
     ),
-    "ar_trend": ("/odoo/crm-invoices-trend", ".o_graph_renderer", DESKTOP, None),
-    "aging": ("/odoo/crm-invoices-aging", ".o_graph_renderer", DESKTOP, None),
-    "metrics": ("/odoo/crm-invoices-ar-metrics", ".o_list_table", DESKTOP, None),
-    "bank_review": ("/odoo/crm-invoices-bank-review", ".o_list_table", DESKTOP, None),
+    "overview_phone": ("/odoo/crm-invoices-overview", ".o_crm_overview", PHONE, None),
+    "efactura_form": (
+        "/odoo/crm-invoices/{efactura}",
+        ".o_form_view .o_form_sheet",
+        DESKTOP,
+        "document.querySelector('a[name=\"crm_efactura\"]')?.click()",
+    ),
+    "ar_trend": ("/odoo/crm-invoices-trend", ".o_graph_renderer canvas", DESKTOP, None),
+    "ar_trend_pivot": (
+        "/odoo/crm-invoices-trend?view_type=pivot",
+        ".o_pivot table",
+        DESKTOP,
+        None,
+    ),
+    "aging": ("/odoo/crm-invoices-aging", ".o_graph_renderer canvas", DESKTOP, None),
+    "metrics": ("/odoo/crm-invoices-metrics", ".o_pivot table", DESKTOP, None),
+    "bank_review": ("/odoo/crm-bank-review", ".o_list_view", DESKTOP, None),
+    "rates": (
+        "/odoo/action-crm_invoices.crm_invoices_reference_rate_action",
+        ".o_list_renderer",
+        DESKTOP,
+        None,
+    ),
+    "settings": (
+        "/odoo/action-crm_invoices.crm_invoices_settings_action",
+        ".o_setting_container",
+        DESKTOP,
+        None,
+    ),
 }
 
 
@@ -75,6 +100,15 @@ RECORDS = {
         "account.move",
         [("crm_status", "=", "overdue"), ("crm_last_reminder_level_id", "!=", False)],
         "invoice_date_due",
+    ),
+    "efactura": (
+        "account.move",
+        [
+            ("company_id.account_fiscal_country_id.code", "=", "RO"),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+        ],
+        "invoice_date desc",
     ),
     "not_due": (
         "account.move",
@@ -229,6 +263,11 @@ def main(argv=None):
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--lang", default="en_US", help="en_US or ro_RO")
+    parser.add_argument(
+        "--company",
+        default="",
+        help="the name of the company to work in (default: the user's)",
+    )
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     args = parser.parse_args(argv)
     names = [n for n in args.only.split(",") if n] or list(PAGES)
@@ -252,6 +291,16 @@ def main(argv=None):
                 "Network.setCookie",
                 name=cookie.name,
                 value=cookie.value,
+                url=args.url,
+            )
+        if args.company:
+            company_ids = rpc("res.company", "search", [("name", "=", args.company)])
+            if not company_ids:
+                raise SystemExit(f"no company named {args.company}")
+            browser.call(
+                "Network.setCookie",
+                name="cids",
+                value=str(company_ids[0]),
                 url=args.url,
             )
         found = {}

@@ -215,9 +215,10 @@ class CrmInvoicesDemo(models.AbstractModel):
         """Odoo's demo credit notes reverse its demo invoices but are posted
         apart, crediting nothing: each is set against the invoice of its
         customer it reverses (the same amount), or else the customer's oldest
-        open invoice, as a user applies a credit note -- the invoices then
-        read *credited*, the credit notes *applied*, and no month of the AR
-        trend ends with a negative receivable."""
+        open invoice, as a user applies a credit note, and dated no earlier
+        than that invoice -- the invoices then read *credited*, the credit
+        notes *applied*, and no month of the AR trend ends with a negative
+        receivable."""
         moves = self.env["account.move"].with_company(company)
         credit_notes = moves.search(
             [
@@ -255,6 +256,14 @@ class CrmInvoicesDemo(models.AbstractModel):
             target = reversed_invoice or invoices[:1]
             if not target:
                 continue
+            if credit_note.invoice_date < target.invoice_date:
+                # a credit note is issued after the invoice it credits (Odoo's
+                # demo dates them apart at random)
+                credit_note.button_draft()
+                credit_note.write(
+                    {"invoice_date": target.invoice_date, "date": target.date}
+                )
+                credit_note.action_post()
             (
                 credit_note.line_ids._crm_receivable()
                 | target.line_ids._crm_receivable()

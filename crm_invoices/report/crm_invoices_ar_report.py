@@ -84,11 +84,16 @@ class CrmInvoicesArReport(models.Model):
     @property
     def _table_query(self):
         columns = self._ar_columns()
+        # the amounts in the current company's currency, at today's rate, as
+        # Odoo's invoice analysis converts them: companies of several
+        # currencies never add lei to dollars
         return SQL(
             """
             SELECT %(columns)s
               FROM account_move move
               JOIN res_company company ON company.id = move.company_id
+              JOIN %(currency_table)s
+                ON account_currency_table.company_id = move.company_id
               CROSS JOIN LATERAL (
                   SELECT %(today)s::date - move.invoice_date_due AS days
               ) overdue
@@ -96,6 +101,9 @@ class CrmInvoicesArReport(models.Model):
              WHERE move.move_type IN ('out_invoice', 'out_refund')
                AND move.state = 'posted'
             """,
+            currency_table=self.env["res.currency"]._get_simple_currency_table(
+                self.env.companies
+            ),
             columns=SQL(", ").join(
                 SQL("%s AS %s", expression, SQL.identifier(alias))
                 for alias, expression in columns.items()
@@ -118,16 +126,19 @@ class CrmInvoicesArReport(models.Model):
         today = fields.Date.context_today(self)
         window_start = today - timedelta(days=ar_metrics.DSO_WINDOW_DAYS)
         days = SQL("overdue.days")
+        rate = SQL("account_currency_table.rate")
         open_amount = SQL(
             "(CASE WHEN move.payment_state IN %s THEN 0.0 "
-            "ELSE move.amount_residual_signed END)",
+            "ELSE move.amount_residual_signed * %s END)",
             (*status_rules.PAID_PAYMENT_STATES, status_rules.REVERSED_PAYMENT_STATE),
+            rate,
         )
         credit_sales = SQL(
             "(CASE WHEN move.invoice_date > %s AND move.invoice_date <= %s "
-            "THEN move.amount_total_signed ELSE 0.0 END)",
+            "THEN move.amount_total_signed * %s ELSE 0.0 END)",
             window_start,
             today,
+            rate,
         )
         is_due = SQL(
             "(move.move_type = 'out_invoice' AND move.invoice_date_due IS NOT NULL "
@@ -142,7 +153,7 @@ class CrmInvoicesArReport(models.Model):
             "id": SQL("move.id"),
             "move_id": SQL("move.id"),
             "company_id": SQL("move.company_id"),
-            "currency_id": SQL("company.currency_id"),
+            "currency_id": SQL("%s", self.env.company.currency_id.id),
             "partner_id": SQL("move.commercial_partner_id"),
             "invoice_user_id": SQL("move.invoice_user_id"),
             "move_type": SQL("move.move_type"),
@@ -162,7 +173,7 @@ class CrmInvoicesArReport(models.Model):
             "days_overdue": SQL(
                 "CASE WHEN %s > 0 THEN GREATEST(%s, 0) ELSE 0 END", open_amount, days
             ),
-            "amount_total": SQL("move.amount_total_signed"),
+            "amount_total": SQL("move.amount_total_signed * %s", rate),
             "amount_residual": open_amount,
             "credit_sales_window": credit_sales,
             "dso": SQL(

@@ -372,7 +372,7 @@ class CrmInvoicesArTrend(models.Model):
             SELECT ROW_NUMBER() OVER (ORDER BY facts.month, facts.company_id,
                                       facts.partner_id, facts.invoice_user_id) AS id,
                    facts.month, facts.company_id,
-                   company.currency_id,
+                   %(currency)s AS currency_id,
                    NULLIF(facts.partner_id, 0) AS partner_id,
                    NULLIF(facts.invoice_user_id, 0) AS invoice_user_id,
                    %(sums)s,
@@ -382,8 +382,9 @@ class CrmInvoicesArTrend(models.Model):
                    100.0 * SUM(facts.paid_on_time_count)
                        / NULLIF(SUM(facts.due_count), 0) AS on_time_rate
               FROM facts
-              JOIN res_company company ON company.id = facts.company_id
-          GROUP BY facts.month, facts.company_id, company.currency_id,
+              JOIN %(currency_table)s
+                ON account_currency_table.company_id = facts.company_id
+          GROUP BY facts.month, facts.company_id, account_currency_table.rate,
                    facts.partner_id, facts.invoice_user_id
             HAVING %(something)s
             """,
@@ -508,12 +509,29 @@ class CrmInvoicesArTrend(models.Model):
                 )
                 for name, first_days in self._trend_markers().items()
             ),
+            # money in the current company's currency, at today's rate (as
+            # Odoo's invoice analysis): companies of several currencies never
+            # add lei to dollars; counts and ratios as they are
+            currency=self.env.company.currency_id.id,
+            currency_table=self.env["res.currency"]._get_simple_currency_table(
+                self.env.companies
+            ),
             sums=SQL(", ").join(
-                SQL("SUM(facts.%s) AS %s", SQL.identifier(name), SQL.identifier(name))
+                SQL(
+                    "SUM(facts.%s)%s AS %s",
+                    SQL.identifier(name),
+                    SQL(" * account_currency_table.rate")
+                    if self._fields[name].type == "monetary"
+                    else SQL(""),
+                    SQL.identifier(name),
+                )
                 for name in measures
             ),
             overdue=SQL(" + ").join(
-                SQL("SUM(facts.%s)", SQL.identifier(f"overdue_{key}"))
+                SQL(
+                    "SUM(facts.%s) * account_currency_table.rate",
+                    SQL.identifier(f"overdue_{key}"),
+                )
                 for key in ar_trend.OVERDUE_BUCKETS
             ),
             something=SQL(" OR ").join(

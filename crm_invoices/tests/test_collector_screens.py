@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import CrmInvoicesCommon
@@ -129,4 +130,40 @@ class TestCollectorScreens(CrmInvoicesCommon):
             self.env["mail.activity"].search(
                 [("res_model", "=", "crm.invoices.reference.rate")]
             )
+        )
+
+    def test_reports_of_companies_in_two_currencies_add_no_lei_to_dollars(self):
+        """The AR metrics and the trend of two companies of different
+        currencies, both open: amounts in the current company's currency at
+        today's rate (as Odoo's invoice analysis), never lei added to
+        dollars."""
+        ron = self.setup_other_currency("RON", rates=[("2000-01-01", 5.0)])
+        company_b = self.setup_other_company(
+            name="Filiala Lei SRL", currency_id=ron.id
+        )["company"]
+        self.env.user.company_ids |= company_b
+        self.make_invoice(100.0)  # dollars, the current company
+        self.make_invoice(500.0, company=company_b)  # lei, 100 dollars today
+        both = self.env.company | company_b
+        report = self.env["crm.invoices.ar.report"].with_context(
+            allowed_company_ids=both.ids
+        )
+        [row] = report.read_group(
+            [("company_id", "in", both.ids)], ["amount_residual:sum"], [], lazy=False
+        )
+        self.assertAlmostEqual(row["amount_residual"], 200.0)
+        trend = self.env["crm.invoices.ar.trend"].with_context(
+            allowed_company_ids=both.ids
+        )
+        month = fields.Date.context_today(trend).replace(day=1)
+        rows = trend.read_group(
+            [("company_id", "in", both.ids), ("month", "=", month)],
+            ["receivable:sum"],
+            [],
+            lazy=False,
+        )
+        self.assertAlmostEqual(rows[0]["receivable"], 200.0)
+        self.assertEqual(
+            trend.search([("company_id", "in", both.ids)], limit=1).currency_id,
+            self.env.company.currency_id,
         )

@@ -89,6 +89,25 @@ class TestInvoicesTour(TourCommon):
         self.assertEqual(marked.mapped("month"), [today.replace(day=1)])
         self.start_tour("/odoo", "crm_invoices_ar_trend_tour", login="admin")
 
+    def test_the_rates_list_says_what_is_missing(self):
+        self.company.crm_late_interest = True
+        today = fields.Date.today()
+        half = "1" if today.month <= 6 else "2"
+        self.env["crm.invoices.reference.rate"].search(
+            [
+                "|",
+                ("year", ">", today.year),
+                "&",
+                ("year", "=", today.year),
+                ("half", ">=", half),
+            ]
+        ).unlink()
+        self.start_tour(
+            "/odoo/action-crm_invoices.crm_invoices_reference_rate_action",
+            "crm_invoices_rates_tour",
+            login="admin",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestInvoicesPhoneTour(TourCommon):

@@ -91,7 +91,13 @@ class AccountBankStatementLine(models.Model):
     # computes
     # ------------------------------------------------------------------
 
-    @api.depends("crm_match_reasons", "crm_match_kind", "amount", "crm_not_invoice")
+    @api.depends(
+        "crm_match_reasons",
+        "crm_match_kind",
+        "amount",
+        "crm_not_invoice",
+        "is_reconciled",
+    )
     def _compute_crm_match_reasons_text(self):
         """The reasons in words; a line nothing was found for says why too
         (money paid out, marked by a user, a suggestion rejected, nothing
@@ -110,9 +116,11 @@ class AccountBankStatementLine(models.Model):
                 text = _("the suggestion was rejected: reconcile by hand")
             elif line.crm_match_kind == "none":
                 text = _(
-                    "no invoice number, known IBAN or name in it, and no single "
-                    "open invoice of this amount"
+                    "no open invoice it pays: no open invoice's number, known IBAN "
+                    "or name in it, nor a single open invoice of this amount"
                 )
+            elif not line.is_reconciled:
+                text = _("not matched yet: use Match Again")
             else:
                 text = False
             line.crm_match_reasons_text = text

@@ -99,3 +99,15 @@ class TestBankReferences(BankCommon):
         with self.assertRaisesRegex(UserError, "already imported"):
             self.import_file("b.csv", "brd", data=second.encode())
         self.assertEqual(self.lines_of("brd").mapped("amount"), [-15.0, -15.0])
+
+    def test_the_import_starts_from_a_bank_account(self):
+        """The wizard proposes the bank account imported into last, and its
+        file layout: a CSV export needs no layout picked by hand."""
+        self.import_file("brd.csv", "brd")
+        wizard = self.env["account.statement.import"].new({})
+        self.assertEqual(wizard.crm_journal_id, self.journals["brd"])
+        wizard._onchange_crm_journal_id()
+        self.assertEqual(
+            wizard.sheet_mapping_id,
+            self.env.ref("crm_invoices_bank.sheet_mapping_brd"),
+        )

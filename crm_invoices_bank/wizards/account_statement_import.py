@@ -40,9 +40,14 @@ class AccountStatementImport(models.TransientModel):
             self.sheet_mapping_id = self.crm_journal_id.default_sheet_mapping_id
 
     def import_file_button(self):
-        """EXTENDS account_statement_import_file: into the bank account
-        chosen (a file that names another one is refused)."""
-        if self.crm_journal_id and not self.env.context.get("journal_id"):
+        """EXTENDS account_statement_import_file: a CSV or XLSX export (read
+        with a layout) goes into the bank account chosen; a CAMT.053 file
+        names its accounts itself (a file of several goes into each)."""
+        if (
+            self.crm_journal_id
+            and self.sheet_mapping_id
+            and not self.env.context.get("journal_id")
+        ):
             return super(
                 AccountStatementImport,
                 self.with_context(journal_id=self.crm_journal_id.id),

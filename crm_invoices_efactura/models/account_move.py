@@ -75,7 +75,7 @@ class AccountMove(models.Model):
         readonly=True,
     )
     crm_efactura_display = fields.Selection(
-        deadline.DISPLAY,
+        list(deadline.DISPLAY),
         string="e-Factura Status",
         compute="_compute_crm_efactura_display",
         help="What ANAF has of the invoice (sent, accepted, rejected), else how "

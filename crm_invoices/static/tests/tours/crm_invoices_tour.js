@@ -174,3 +174,20 @@ registry.category("web_tour.tours").add("crm_invoices_romanian_tour", {
         },
     ],
 });
+
+/**
+ * The BNR reference rates say which half-year lacks its rate.
+ */
+registry.category("web_tour.tours").add("crm_invoices_rates_tour", {
+    url: "/odoo/action-crm_invoices.crm_invoices_reference_rate_action",
+    steps: () => [
+        {
+            content: "The missing half-year is said above the rates",
+            trigger: '.o_crm_rates_notice:contains("No rate for")',
+        },
+        {
+            content: "The year reads as a year, not a number",
+            trigger: '.o_data_row td[name="year"]:not(:contains(","))',
+        },
+    ],
+});

@@ -1,5 +1,6 @@
 import {onWillStart, useState} from "@odoo/owl";
 import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
 import {ListController} from "@web/views/list/list_controller";
 import {listView} from "@web/views/list/list_view";
 
@@ -13,12 +14,13 @@ export class ReferenceRateListController extends ListController {
 
     setup() {
         super.setup();
+        this.rateOrm = useService("orm");
         this.rateNotice = useState({text: false});
         onWillStart(() => this.loadRateNotice());
     }
 
     async loadRateNotice() {
-        this.rateNotice.text = await this.orm.call(
+        this.rateNotice.text = await this.rateOrm.call(
             "crm.invoices.reference.rate",
             "crm_rates_notice",
             []
