@@ -37,7 +37,7 @@ PHONE = {"width": 390, "height": 844, "mobile": True, "scale": 2}
 PAGES = {
     "overview": ("/odoo/crm-invoices-overview", ".o_crm_overview", DESKTOP, None),
     "list": ("/odoo/crm-invoices", ".o_list_table", DESKTOP, None),
-    "list_phone": ("/odoo/crm-invoices", ".o_kanban_renderer", PHONE, None),
+    "phone": ("/odoo/crm-invoices", ".o_kanban_renderer", PHONE, None),
     "kanban": (
         "/odoo/action-crm_invoices.account_move_action?view_type=kanban",
         ".o_kanban_renderer",
@@ -63,7 +63,7 @@ PAGES = {
         None,
     ),
     "overview_phone": ("/odoo/crm-invoices-overview", ".o_crm_overview", PHONE, None),
-    "efactura_form": (
+    "efactura": (
         "/odoo/crm-invoices/{efactura}",
         ".o_form_view .o_form_sheet",
         DESKTOP,

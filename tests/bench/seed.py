@@ -19,11 +19,11 @@ BATCH = 20_000
 
 
 def ensure_database(args, module, addons_path):
-    """Create ``args.database`` with ``module`` (no demo data) unless it
-    exists, with the Odoo of ``ODOO_BIN`` and ``args.odoo_args``."""
-    if args.database in db_service.list_dbs(True):
-        return
-    print("Creating", args.database, "...", flush=True)
+    """Create ``args.database`` with ``module`` (no demo data), or update
+    ``module`` in it when it exists (a database of an older checkout has
+    older tables), with the Odoo of ``ODOO_BIN`` and ``args.odoo_args``."""
+    exists = args.database in db_service.list_dbs(True)
+    print("Updating" if exists else "Creating", args.database, "...", flush=True)
     subprocess.run(
         [
             os.environ.get("ODOO_BIN", "odoo"),
@@ -31,8 +31,9 @@ def ensure_database(args, module, addons_path):
             f"--addons-path={addons_path}",
             "-d",
             args.database,
-            "-i",
-            module,
+            # updated with the base addon, which the others extend
+            "-u" if exists else "-i",
+            module if module == "crm_invoices" else f"crm_invoices,{module}",
             "--without-demo=all",
             "--stop-after-init",
             "--log-level=warn",
