@@ -86,22 +86,87 @@ PERFEX_CODES = {
 PAID_PAYMENT_STATES = ("paid", "in_payment")
 #: Fully compensated by a credit note: the invoice is annulled, not paid.
 REVERSED_PAYMENT_STATE = "reversed"
+#: Paid, or settled by credit notes: nothing is left to collect.
+SETTLED_PAYMENT_STATES = (*PAID_PAYMENT_STATES, REVERSED_PAYMENT_STATE)
+#: Odoo's ``blocked`` payment state, set by hand: the invoice is in dispute.
+#: It keeps its status (an overdue invoice in dispute is still late) but is
+#: not collected: no reminder, no pay link, no late-payment interest, and a
+#: bank line never closes it by itself -- a person settles the dispute.
+IN_DISPUTE = "blocked"
+#: Payment states of an invoice something was set against (a payment, a
+#: credit note): it cannot be cancelled or reset without undoing that.
+SETTLED_IN_PART_STATES = ("partial", *SETTLED_PAYMENT_STATES)
+
+
+def open_domain():
+    """The rule "open": a posted customer invoice with money left, neither
+    paid nor settled by credit notes (in dispute or not)."""
+    return [
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "not in", SETTLED_PAYMENT_STATES),
+        ("amount_residual", ">", 0),
+    ]
+
+
+def receivable_domain():
+    """The rule "receivable": posted customer invoices and credit notes that
+    are neither paid nor settled -- what customers owe, their open credit
+    notes deducted (an invoice in dispute is still owed)."""
+    return [
+        ("move_type", "in", ("out_invoice", "out_refund")),
+        ("state", "=", "posted"),
+        ("payment_state", "not in", SETTLED_PAYMENT_STATES),
+    ]
+
+
+def collectable_domain():
+    """The rule "collectable": open and not in dispute (:data:`IN_DISPUTE`).
+    What the reminders, the pay links, the late-payment interest and the
+    bank matcher collect -- each asks this rule, as a domain, or in SQL made
+    from it by the ORM."""
+    return [*open_domain(), ("payment_state", "!=", IN_DISPUTE)]
+
+
+def interest_bearing_domain():
+    """The rule "may bear late-payment interest": a posted customer invoice
+    with a due date, not in dispute, in a company that charges interest,
+    not itself an interest invoice (paid or not: an invoice paid late owes
+    the days it was late)."""
+    return [
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "!=", IN_DISPUTE),
+        ("invoice_date_due", "!=", False),
+        ("company_id.crm_late_interest", "=", True),
+        ("crm_late_charge_invoice", "=", False),
+    ]
+
+
+def is_collectable(values):
+    """:func:`collectable_domain` on one invoice's ``values``."""
+    return domain_rule.matches(collectable_domain(), values)
+
+
+def has_payments(state, payment_state, amount_residual, amount_total):
+    """Whether something was set against a posted invoice (a payment, a
+    credit note): it cannot be cancelled or reset to draft until that is
+    undone.  An invoice in dispute has when part of it was paid."""
+    if state != "posted":
+        return False
+    if payment_state in SETTLED_IN_PART_STATES:
+        return True
+    return payment_state == IN_DISPUTE and amount_residual != amount_total
 
 
 def overdue_domain(today):
-    """The rule "overdue" as a domain on ``account.move``: a posted customer
-    invoice, neither paid nor reversed, with money left after its due date.
+    """The rule "overdue" as a domain on ``account.move``: an open invoice
+    (:func:`open_domain`) after its due date.
 
     The daily job selects with it; :func:`holding_statuses` evaluates it, so
     the status an invoice gets and the invoices the job moves never disagree.
     """
-    return [
-        ("move_type", "=", "out_invoice"),
-        ("state", "=", "posted"),
-        ("payment_state", "not in", (*PAID_PAYMENT_STATES, REVERSED_PAYMENT_STATE)),
-        ("amount_residual", ">", 0),
-        ("invoice_date_due", "<", today),
-    ]
+    return [*open_domain(), ("invoice_date_due", "<", today)]
 
 
 def holding_statuses(
@@ -133,7 +198,7 @@ def holding_statuses(
     if state != "posted":
         return {DRAFT}
     if is_refund:
-        settled = payment_state in (*PAID_PAYMENT_STATES, REVERSED_PAYMENT_STATE)
+        settled = payment_state in SETTLED_PAYMENT_STATES
         if not settled:
             return {CREDIT_OPEN}
         return {CREDIT_REFUNDED if paid_out else CREDIT_APPLIED}

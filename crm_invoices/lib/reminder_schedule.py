@@ -17,11 +17,13 @@ REMINDABLE = [
     ("partner_id.email", "!=", False),
 ]
 
-#: Why an invoice gets no reminder, by the field of the condition it fails.
+#: Why an invoice gets no reminder, by the condition it fails (the field,
+#: else the field and operator).
 REFUSALS = {
     "move_type": "not_customer_invoice",
     "state": "nothing_to_pay",
-    "payment_state": "nothing_to_pay",
+    ("payment_state", "not in"): "nothing_to_pay",
+    ("payment_state", "!="): "in_dispute",
     "amount_residual": "nothing_to_pay",
     "invoice_date_due": "not_overdue",
     "crm_no_reminders": "invoice_opted_out",
@@ -32,12 +34,17 @@ REFUSALS = {
 
 def eligible_domain(today):
     """The rule "may get a payment reminder" as a domain on ``account.move``:
-    overdue (the status rule itself), not opted out, with an email address.
+    collectable (not in dispute) and overdue -- the rules themselves --, not
+    opted out, with an email address.
 
     The job selects its candidates with it; :func:`refusal` tells a user
     which of its conditions an invoice fails.
     """
-    return invoice_status.overdue_domain(today) + REMINDABLE
+    return [
+        *invoice_status.collectable_domain(),
+        ("invoice_date_due", "<", today),
+        *REMINDABLE,
+    ]
 
 
 def refusal(values, today):
@@ -46,7 +53,9 @@ def refusal(values, today):
     :param values: the invoice's values for the fields of :func:`eligible_domain`.
     """
     leaf = domain_rule.failing_leaf(eligible_domain(today), values)
-    return REFUSALS[leaf[0]] if leaf else None
+    if not leaf:
+        return None
+    return REFUSALS.get((leaf[0], leaf[1])) or REFUSALS[leaf[0]]
 
 
 #: A reminder level: its id and its delay in days after the due date.

@@ -363,3 +363,11 @@ class AccountMove(models.Model):
         if not candidates or candidates._is_end_of_seq_chain():
             return self.browse()
         return candidates
+
+    def _crm_has_payments(self):
+        """Whether something was set against this invoice (a payment, a
+        credit note): the rule :func:`~..lib.invoice_status.has_payments`."""
+        self.ensure_one()
+        return status_rules.has_payments(
+            self.state, self.payment_state, self.amount_residual, self.amount_total
+        )

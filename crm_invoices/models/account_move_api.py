@@ -21,7 +21,7 @@ class AccountMove(models.Model):
                 "%(company)s",
                 company=self.company_id.name,
             )
-        if self.payment_state != "not_paid":
+        if self._crm_has_payments():
             return self.env._("it has payments: unreconcile them first")
         if not self.show_reset_to_draft_button:
             return self.env._(

@@ -38,7 +38,7 @@ class AccountMove(models.Model):
             return {
                 _("already cancelled"): lambda m: m.state == "cancel",
                 _("has payments: unreconcile them or issue a credit note"): lambda m: (
-                    m.state == "posted" and m.payment_state != "not_paid"
+                    m._crm_has_payments()
                 ),
                 _("waiting for a cancellation request"): lambda m: (
                     m.need_cancel_request
@@ -48,7 +48,7 @@ class AccountMove(models.Model):
             return {
                 _("already a draft"): lambda m: m.state == "draft",
                 _("has payments: unreconcile them first"): lambda m: (
-                    m.state == "posted" and m.payment_state != "not_paid"
+                    m._crm_has_payments()
                 ),
                 _("waiting for a cancellation request"): lambda m: (
                     m.need_cancel_request

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..lib import invoice_status as status_rules
 from ..lib import late_interest
 
 _logger = logging.getLogger(__name__)
@@ -68,15 +69,9 @@ class AccountMove(models.Model):
             )
 
     def _crm_late_invoices(self):
-        return self.filtered(
-            lambda move: (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move.invoice_date_due
-                and move.company_id.crm_late_interest
-                and not move.crm_late_charge_invoice
-            )
-        )
+        """Those of ``self`` that may bear interest
+        (:func:`~..lib.invoice_status.interest_bearing_domain`)."""
+        return self.filtered_domain(status_rules.interest_bearing_domain())
 
     def _crm_late_interest_between(self, start, end, rates=None):
         """The interest of the days ``start``..``end`` on this invoice

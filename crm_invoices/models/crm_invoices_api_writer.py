@@ -126,7 +126,7 @@ class CrmInvoicesApiWriter(models.AbstractModel):
 
         :return: ``"deleted"`` or ``"cancelled"``
         """
-        if invoice.state == "posted" and invoice.payment_state != "not_paid":
+        if invoice._crm_has_payments():
             raise ApiConflict(
                 self.env._(
                     "Invoice %(name)s has payments: unreconcile them or issue a "

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..lib import invoice_status as status_rules
 from ..lib import late_interest
 from ..lib.batch_job import may_commit
 
@@ -120,44 +121,51 @@ class CrmInvoicesLateCharge(models.Model):
         ``end``: still open and due before it, or paid after their due date
         and after the last day charged on them (one query)."""
         self.env.flush_all()
-        rows = self.env.execute_query(
+        moves = self.env["account.move"]
+        query = moves._search(
+            [
+                ("company_id", "=", company.id),
+                *status_rules.interest_bearing_domain(),
+                ("invoice_date_due", "<", end),
+            ],
+            order="id",
+        )
+        # the days already charged, and the payments after them: SQL the
+        # domain cannot say, added to the rule's own query
+        query.add_where(
             SQL(
                 """
-                SELECT move.id
-                  FROM account_move move
-                  LEFT JOIN LATERAL (
-                        SELECT max(charge.date_to) AS charged
-                          FROM crm_invoices_late_charge charge
-                         WHERE charge.move_id = move.id AND charge.kind = 'interest'
-                       ) last ON TRUE
-                 WHERE move.company_id = %(company)s
-                   AND move.move_type = 'out_invoice'
-                   AND move.state = 'posted'
-                   AND move.crm_late_charge_invoice IS NOT TRUE
-                   AND move.invoice_date_due < %(end)s
-                   AND (last.charged IS NULL OR last.charged < %(end)s)
-                   AND (
-                        move.amount_residual > 0
-                        OR EXISTS (
-                            SELECT 1
-                              FROM account_move_line line
-                              JOIN account_partial_reconcile partial
-                                ON partial.debit_move_id = line.id
-                             WHERE line.move_id = move.id
-                               AND partial.max_date > move.invoice_date_due
-                               AND partial.max_date >= %(since)s
-                               AND partial.max_date
-                                   > COALESCE(last.charged, move.invoice_date_due)
-                        )
-                   )
-                 ORDER BY move.id
+                COALESCE(
+                    (SELECT max(charge.date_to)
+                       FROM crm_invoices_late_charge charge
+                      WHERE charge.move_id = account_move.id
+                        AND charge.kind = 'interest'),
+                    account_move.invoice_date_due
+                ) < %(end)s
+                AND (
+                    account_move.amount_residual > 0
+                    OR EXISTS (
+                        SELECT 1
+                          FROM account_move_line line
+                          JOIN account_partial_reconcile partial
+                            ON partial.debit_move_id = line.id
+                         WHERE line.move_id = account_move.id
+                           AND partial.max_date > account_move.invoice_date_due
+                           AND partial.max_date >= %(since)s
+                           AND partial.max_date > COALESCE(
+                                (SELECT max(charge.date_to)
+                                   FROM crm_invoices_late_charge charge
+                                  WHERE charge.move_id = account_move.id
+                                    AND charge.kind = 'interest'),
+                                account_move.invoice_date_due)
+                    )
+                )
                 """,
-                company=company.id,
                 end=end,
                 since=company.crm_late_interest_since,
             )
         )
-        return self.env["account.move"].browse([row[0] for row in rows])
+        return moves.browse(list(query))
 
     @api.model
     def _due_groups(self, company, end):

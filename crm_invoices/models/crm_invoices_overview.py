@@ -50,9 +50,7 @@ class CrmInvoicesOverview(models.AbstractModel):
         )
         open_domain = [
             ("company_id", "=", company.id),
-            ("move_type", "in", ("out_invoice", "out_refund")),
-            ("state", "=", "posted"),
-            ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            *status_rules.receivable_domain(),
         ]
         [(receivable,)] = moves._read_group(
             open_domain, [], ["amount_residual_signed:sum"]
@@ -121,10 +119,8 @@ class CrmInvoicesOverview(models.AbstractModel):
         moves = self.env["account.move"]
         to_send = [
             ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
+            *status_rules.collectable_domain(),
             ("is_move_sent", "=", False),
-            ("payment_state", "in", ("not_paid", "partial")),
         ]
         today = fields.Date.context_today(self)
         due_reminders = [

@@ -130,6 +130,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         messages = {
             "not_customer_invoice": self.env._("not a customer invoice"),
             "nothing_to_pay": self.env._("nothing left to pay"),
+            "in_dispute": self.env._("the invoice is in dispute (blocked)"),
             "not_overdue": self.env._("not overdue"),
             "invoice_opted_out": self.env._("the invoice is marked 'no reminders'"),
             "customer_opted_out": self.env._(

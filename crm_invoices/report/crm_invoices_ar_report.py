@@ -130,7 +130,7 @@ class CrmInvoicesArReport(models.Model):
         open_amount = SQL(
             "(CASE WHEN move.payment_state IN %s THEN 0.0 "
             "ELSE move.amount_residual_signed * %s END)",
-            (*status_rules.PAID_PAYMENT_STATES, status_rules.REVERSED_PAYMENT_STATE),
+            status_rules.SETTLED_PAYMENT_STATES,
             rate,
         )
         credit_sales = SQL(

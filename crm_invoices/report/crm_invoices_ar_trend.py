@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib import ar_metrics, ar_trend
+from ..lib import invoice_status as status_rules
 
 
 class CrmInvoicesArTrend(models.Model):
@@ -462,7 +463,7 @@ class CrmInvoicesArTrend(models.Model):
                     " AND moves.move_type = 'out_invoice'"
                     " AND moves.payment_state IS DISTINCT FROM %s"
                     " LEFT JOIN settled ON settled.id = moves.id",
-                    "reversed",
+                    status_rules.REVERSED_PAYMENT_STATE,
                 ),
             ),
             collected_facts=facts(

@@ -20,3 +20,4 @@ from . import test_reminders_per_customer
 from . import test_reminder_emails
 from . import test_money_fields
 from . import test_collector_screens
+from . import test_in_dispute

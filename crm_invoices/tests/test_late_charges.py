@@ -143,6 +143,14 @@ class TestLateCharges(CrmInvoicesCommon):
         may = self.run_job("2025-06-02")
         self.assertEqual(may.amount_total, 123.15, "May only: April was waived")
 
+    def test_an_invoice_in_dispute_bears_no_interest_until_settled(self):
+        self.invoice.action_toggle_block_payment()
+        self.assertFalse(self.run_job("2025-05-03"), "in dispute: nothing invoiced")
+        self.assertFalse(self.invoice._crm_late_invoices())
+        self.invoice.action_toggle_block_payment()
+        april = self.run_job("2025-05-03")
+        self.assertEqual(april.amount_total, 119.18, "settled: the days it was late")
+
     def test_interest_invoices_bear_no_interest(self):
         self.env.company.crm_late_interest_invoicing = "posted"
         april = self.run_job("2025-05-03")

@@ -271,12 +271,15 @@ class TestReminders(CrmInvoicesCommon):
         customer_opted_out = self._invoice(partner=quiet)
         paid = self._invoice()
         self.pay(paid)
+        in_dispute = self._invoice()
+        in_dispute.action_toggle_block_payment()
         moves = (
             self._invoice()
             + opted_out
             + no_email
             + customer_opted_out
             + paid
+            + in_dispute
             + self._invoice(post=False)
             + self._invoice(move_type="out_refund")
         )
@@ -292,6 +295,7 @@ class TestReminders(CrmInvoicesCommon):
                 "the customer has no email address",
                 "the customer is marked 'no payment reminders'",
                 "nothing left to pay",
+                "the invoice is in dispute (blocked)",
                 "nothing left to pay",
                 "not a customer invoice",
             ],

@@ -42,6 +42,7 @@ REASONS = (
     "same_amount_several",
     "foreign_amount",
     "issued_after_payment",
+    "in_dispute",
 )
 
 #: An invoice issued more than this after the payment is not what it pays.
@@ -63,6 +64,8 @@ class OpenInvoice:
     payment_reference: str | None = None
     number: bank_refs.InvoiceNumber = None
     reference: bank_refs.InvoiceNumber = None
+    #: in dispute: a line may pay it, but a person decides (never ``auto``)
+    in_dispute: bool = False
 
     @classmethod
     def make(cls, **values):
@@ -201,7 +204,7 @@ class Matcher:
             found = self._by_partner(line, name_partner, evidence="name")
         else:
             found = self._by_amount_only(line)
-        return self._weigh_name(found, named)
+        return self._weigh_dispute(self._weigh_name(found, named))
 
     @staticmethod
     def _strong(references):
@@ -228,6 +231,15 @@ class Matcher:
         if found.kind == AUTO:
             found.kind = SUGGESTION
         found.confidence = min(found.confidence, 40)
+        return found
+
+    def _weigh_dispute(self, found):
+        """An invoice in dispute is never closed by a bank line by itself:
+        the line is a suggestion, for a person who settles the dispute."""
+        if any(self.invoices[inv].in_dispute for inv in found.invoice_ids):
+            found.reasons.append("in_dispute")
+            if found.kind == AUTO:
+                found.kind = SUGGESTION
         return found
 
     def _by_reference(self, line, references, iban_partner):

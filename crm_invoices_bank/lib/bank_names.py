@@ -12,7 +12,7 @@ company -- customers and their contacts, invoiced or not -- in such a name.
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .bank_refs import fold
 
@@ -81,14 +81,22 @@ class NameIndex:
 
     def __init__(self, names):
         """``names``: ``{partner id: (name, commercial partner id)}``."""
-        self.by_longest = defaultdict(list)
+        # each name is filed under its rarest word: a printed name is only
+        # compared with the few names that share that word with it, however
+        # many names share the common ones ("SERVICII", "COMERCIALE")
+        self.by_rarest = defaultdict(list)
         self.texts = []  # (joined words, word count, commercial id), sorted
+        known_names = []
+        seen = Counter()
         for _partner, (name, commercial) in names.items():
             known = words(name)
             if sum(map(len, known)) < MIN_LETTERS:
                 continue
-            longest = max(known, key=lambda word: (len(word), word))
-            self.by_longest[longest].append((frozenset(known), len(known), commercial))
+            known_names.append((known, commercial))
+            seen.update(set(known))
+        for known, commercial in known_names:
+            rarest = min(known, key=lambda word: (seen[word], -len(word), word))
+            self.by_rarest[rarest].append((frozenset(known), len(known), commercial))
             self.texts.append((" ".join(known), len(known), commercial))
         self.texts.sort()
 
@@ -102,7 +110,7 @@ class NameIndex:
         found = defaultdict(lambda: (0, 0))
         present = set(shown)
         for word in present:
-            for known, count, commercial in self.by_longest.get(word, ()):
+            for known, count, commercial in self.by_rarest.get(word, ()):
                 if known <= present:
                     found[commercial] = max(found[commercial], (count, 1))
         text = " ".join(shown)

@@ -8,15 +8,10 @@ a workbook whose parts expand past :data:`MAX_EXPANDED` bytes or
 reader sees it.
 """
 
-import importlib
 import io
 import zipfile
 
-# crm_invoices' safe XML parser, imported where this package lives: under
-# ``odoo.addons`` in Odoo, at the top level in the database-free tests.
-safe_xml = importlib.import_module(
-    ".".join([*__package__.split(".")[:-2], "crm_invoices", "lib", "safe_xml"])
-)
+from odoo.addons.crm_invoices.lib import safe_xml
 
 #: What a bank statement workbook may expand to, in bytes (a 5,000-line
 #: statement is about 2 MB of XML).

@@ -155,6 +155,7 @@ class AccountBankStatementLine(models.Model):
             "same_amount_several": _("several invoices have this amount"),
             "foreign_amount": _("the amount in the invoice's currency"),
             "issued_after_payment": _("invoice issued after the payment"),
+            "in_dispute": _("invoice in dispute: a person decides"),
         }
 
     @api.depends("account_number", "partner_id", "is_reconciled")

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, html2plaintext, split_every
 
+from odoo.addons.crm_invoices.lib import invoice_status
+
 from ..lib import bank_iban, bank_match, bank_names, bank_refs
 
 _logger = logging.getLogger(__name__)
@@ -67,61 +69,45 @@ class CrmInvoicesBankMatcher(models.AbstractModel):
 
     @api.model
     def _open_invoices(self, company, numbers=(), partners=(), amounts=()):
-        """The open customer invoices of ``company`` that lines may pay: those
-        whose sequence number is in ``numbers``, of ``partners``, or with an
-        amount left in ``amounts`` -- one query."""
-        self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT move.id, move.commercial_partner_id, move.name,
-                       move.payment_reference, move.invoice_date,
-                       currency.name,
-                       SUM(line.amount_residual_currency) AS residual
-                  FROM account_move move
-                  JOIN account_move_line line ON line.move_id = move.id
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_currency currency ON currency.id = move.currency_id
-                 WHERE move.company_id = %s
-                   AND move.state = 'posted'
-                   AND move.move_type = 'out_invoice'
-                   AND move.payment_state IN ('not_paid', 'partial')
-                   AND account.account_type = 'asset_receivable'
-                   AND NOT line.reconciled
-                   AND (move.sequence_number = ANY(%s)
-                        OR move.commercial_partner_id = ANY(%s)
-                        OR move.amount_residual = ANY(%s))
-                 GROUP BY move.id, currency.name
-                HAVING SUM(line.amount_residual_currency) > 0
-                """,
-                company.id,
-                list(numbers),
-                list(partners),
-                [float(amount) for amount in amounts],
-            )
+        """The open customer invoices of ``company`` that lines may pay
+        (:func:`~odoo.addons.crm_invoices.lib.invoice_status.open_domain`,
+        those in dispute flagged): those whose sequence number is in
+        ``numbers``, of ``partners``, or with an amount left in ``amounts``
+        -- one query, its SQL made by the ORM from the rule."""
+        moves = self.env["account.move"].search_fetch(
+            [
+                ("company_id", "=", company.id),
+                *invoice_status.open_domain(),
+                "|",
+                "|",
+                ("sequence_number", "in", list(numbers)),
+                ("commercial_partner_id", "in", list(partners)),
+                ("amount_residual", "in", [float(amount) for amount in amounts]),
+            ],
+            [
+                "commercial_partner_id",
+                "name",
+                "payment_reference",
+                "invoice_date",
+                "currency_id",
+                "amount_residual",
+                "payment_state",
+            ],
         )
         return [
             bank_match.OpenInvoice.make(
-                id=move_id,
-                partner_id=partner_id,
-                name=name or "",
-                payment_reference=reference
-                if reference and reference != name
+                id=move.id,
+                partner_id=move.commercial_partner_id.id,
+                name=move.name or "",
+                payment_reference=move.payment_reference
+                if move.payment_reference and move.payment_reference != move.name
                 else None,
-                date=invoice_date,
-                currency=currency,
-                residual=Decimal(str(residual)).quantize(Decimal("0.01")),
+                date=move.invoice_date,
+                currency=move.currency_id.name,
+                residual=Decimal(str(move.amount_residual)).quantize(Decimal("0.01")),
+                in_dispute=move.payment_state == invoice_status.IN_DISPUTE,
             )
-            for (
-                move_id,
-                partner_id,
-                name,
-                reference,
-                invoice_date,
-                currency,
-                residual,
-            ) in rows
+            for move in moves
         ]
 
     def _line_values(self, line):

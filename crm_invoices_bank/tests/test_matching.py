@@ -55,6 +55,18 @@ class TestBankMatching(BankCommon):
         with self.assertRaises(UserError):
             second._crm_reconcile_with(inv, certain_only=True)
 
+    def test_an_invoice_in_dispute_is_suggested_a_person_accepts(self):
+        inv = self.invoices[2]
+        inv.action_toggle_block_payment()
+        line = self.match(self.statement_line(500.0, f"plata {inv.name}"))
+        self.assertFalse(line.is_reconciled, "never closed by itself")
+        self.assertEqual(line.crm_match_kind, "suggestion")
+        self.assertEqual(line.crm_match_move_ids, inv)
+        self.assertIn("in_dispute", line.crm_match_reasons)
+        self.assertIn("invoice in dispute", line.crm_match_reasons_text)
+        line.action_crm_accept()
+        self.assertEqual(inv.payment_state, "paid")
+
     def test_over_payment_stays_as_customer_credit(self):
         inv = self.invoices[1]
         line = self.match(self.statement_line(1300.0, f"INV {inv.name}"))

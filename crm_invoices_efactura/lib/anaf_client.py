@@ -23,13 +23,14 @@ Endpoints (``<base>`` is ``https://api.anaf.ro/prod/FCTEL/rest`` or
 ``descarcare``, ``listaMesajePaginatieFactura``.
 """
 
-import importlib
 import io
 import json
 import zipfile
 from dataclasses import dataclass, field
 
 import requests
+
+from odoo.addons.crm_invoices.lib import safe_xml
 
 PROD_URL = "https://api.anaf.ro/prod/FCTEL/rest"
 TEST_URL = "https://api.anaf.ro/test/FCTEL/rest"
@@ -54,12 +55,6 @@ STATUS_STATES = {
 
 #: What the files of one answer ZIP may expand to.
 MAX_ANSWER_EXPANDED = 50 * 1024 * 1024
-
-# crm_invoices' safe XML parser, imported where this package lives: under
-# ``odoo.addons`` in Odoo, at the top level in the database-free tests.
-safe_xml = importlib.import_module(
-    ".".join([*__package__.split(".")[:-2], "crm_invoices", "lib", "safe_xml"])
-)
 
 
 class AnafError(Exception):

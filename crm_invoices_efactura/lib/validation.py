@@ -23,8 +23,6 @@ Odoo, :func:`validator_for` runs the validator in a helper process
 only) and talks to it through a pipe; elsewhere it runs in-process.
 """
 
-import importlib
-import importlib.util
 import json
 import os
 import resource
@@ -38,6 +36,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from odoo.addons.crm_invoices.lib import safe_xml
+
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -50,32 +50,6 @@ ARTIFACTS = {
     "cen": "en16931-1.3.16/EN16931-UBL-validation.xslt",
 }
 
-
-def _import_safe_xml():
-    """crm_invoices' safe XML parser (no DTD, no entity, no network, no
-    recovery), imported where this package lives: under ``odoo.addons`` in
-    Odoo, at the top level in the database-free tests, and from the file
-    beside this addon in the helper process (``validation_worker.py``, which
-    imports this module alone)."""
-    if __package__:
-        return importlib.import_module(
-            ".".join([*__package__.split(".")[:-2], "crm_invoices", "lib", "safe_xml"])
-        )
-    path = os.path.join(
-        os.path.dirname(os.path.abspath(__file__)),
-        os.pardir,
-        os.pardir,
-        "crm_invoices",
-        "lib",
-        "safe_xml.py",
-    )
-    spec = importlib.util.spec_from_file_location("crm_invoices_safe_xml", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-safe_xml = _import_safe_xml()
 
 #: Saxon may open no file and no URL while it compiles or runs ANAF's
 #: stylesheets: they are read here, from their folder, and handed over as text.
@@ -321,8 +295,16 @@ class IsolatedValidator:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
+        # where the helper finds the addons' lib packages: the folders this
+        # module and the safe parser were loaded from (addons may live in
+        # different folders of the addons path)
+        roots = dict.fromkeys(
+            str(Path(module).resolve().parents[2])
+            for module in (__file__, safe_xml.__file__)
+        )
         self._process = subprocess.Popen(  # noqa: S603 (our own script)
             [sys.executable, self.WORKER, self.folder],
+            env={**os.environ, "CRM_ADDON_ROOTS": os.pathsep.join(roots)},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

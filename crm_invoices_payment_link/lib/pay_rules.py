@@ -5,26 +5,15 @@ The ORM runs it in SQL (the install hook, the list of open invoices) and
 is posted, printed or renewed), so both always agree.
 """
 
-import importlib
-
-# crm_invoices' rule evaluator, imported where this package lives: under
-# ``odoo.addons`` in Odoo, at the top level in the database-free tests.
-domain_rule = importlib.import_module(
-    ".".join([*__package__.split(".")[:-2], "crm_invoices", "lib", "domain_rule"])
-)
+from odoo.addons.crm_invoices.lib import domain_rule, invoice_status
 
 #: Payment states of a paid invoice: its link says "already paid".
-PAID_STATES = ("paid", "in_payment")
-#: Payment states in which an invoice has nothing left to pay by link.
-SETTLED_STATES = (*PAID_STATES, "reversed")
+PAID_STATES = invoice_status.PAID_PAYMENT_STATES
 
-#: A posted customer invoice with money left.
-NEEDS_PAY_LINK = (
-    ("move_type", "=", "out_invoice"),
-    ("state", "=", "posted"),
-    ("amount_residual", ">", 0),
-    ("payment_state", "not in", SETTLED_STATES),
-)
+#: An invoice paid by link is a collectable one
+#: (:func:`~odoo.addons.crm_invoices.lib.invoice_status.collectable_domain`):
+#: posted, money left, not settled, not in dispute.
+NEEDS_PAY_LINK = tuple(invoice_status.collectable_domain())
 
 
 #: Operations of a transaction that charge nothing: a payment method check,
@@ -82,8 +71,13 @@ def link_state_rules(now):
     return [
         ("revoked", [("revoked", "=", True)]),
         ("cancelled", [("move_id.state", "=", "cancel")]),
-        ("cancelled", [("move_id.payment_state", "=", "reversed")]),
+        (
+            "cancelled",
+            [("move_id.payment_state", "=", invoice_status.REVERSED_PAYMENT_STATE)],
+        ),
         ("paid", [("move_id.payment_state", "in", PAID_STATES)]),
+        # in dispute: closed until the dispute is settled
+        ("closed", [("move_id.payment_state", "=", invoice_status.IN_DISPUTE)]),
         # reset to draft (being corrected): closed until it is posted again,
         # when the same link takes payments again (of the new amount)
         ("closed", [("move_id.state", "!=", "posted")]),

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_invoices.lib import invoice_status
+
 from ..lib import pay_qr, pay_rules
 from .crm_invoices_pay_link import PAYMENT_HOLD, STATES
 
@@ -150,6 +152,16 @@ class AccountMove(models.Model):
         :meth:`_crm_payments_in_progress`).  Every door asks it: the pay
         links, the statement links, and every transaction created
         (:meth:`payment.transaction._crm_check_charged_once`)."""
+        in_dispute = self.filtered(
+            lambda move: move.payment_state == invoice_status.IN_DISPUTE
+        )
+        if in_dispute:
+            return self.env._(
+                "%(invoices)s cannot be paid online at the moment: please contact "
+                "%(company)s.",
+                invoices=", ".join(in_dispute.mapped("name")),
+                company=in_dispute[0].company_id.name,
+            )
         settled = self.filtered(
             lambda move: (
                 move.state == "cancel"

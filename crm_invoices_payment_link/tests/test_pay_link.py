@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import PayLinkCommon
+from .common import PayLinkCommon, Refused
 
 
 @tagged("post_install", "-at_install")
@@ -75,6 +75,24 @@ class TestPayLink(PayLinkCommon):
                     self.links.search([("state", "!=", state), ("id", "in", mine.ids)]),
                     mine - computed,
                 )
+
+    def test_an_invoice_in_dispute_takes_no_payment_until_settled(self):
+        invoice = self.open_invoice()
+        token, link = self.token_of(invoice)
+        invoice.action_toggle_block_payment()
+        self.assertEqual(link.state, "closed")
+        self.assertEqual(
+            self.links.search([("state", "=", "closed"), ("id", "=", link.id)]), link
+        )
+        self.assertIn("cannot be paid online", invoice._crm_payment_refusal())
+        page = self.page(token)
+        self.assertIn("not payable at the moment", page.text)
+        with self.assertRaises(Refused):
+            self.start_payment(token)
+        self.assertFalse(self.paying(invoice))
+        invoice.action_toggle_block_payment()
+        self.assertEqual(link.state, "active", "the dispute settled: the same link")
+        self.assertFalse(invoice._crm_payment_refusal())
 
     def test_install_hook_covers_open_invoices_only(self):
         from ..hooks import post_init_hook

@@ -8,8 +8,8 @@ document leaves unlimited must not be refused for its length or size.
 
 import pytest
 
-from crm_invoices.lib import api_fields, openapi
-from crm_invoices.lib.api_payload import ValidationFailed, normalize_invoice
+from odoo.addons.crm_invoices.lib import api_fields, openapi
+from odoo.addons.crm_invoices.lib.api_payload import ValidationFailed, normalize_invoice
 
 DOCUMENT = openapi.document("http://localhost")
 SCHEMAS = DOCUMENT["components"]["schemas"]
@@ -153,8 +153,8 @@ def test_plain_fields_name_the_odoo_field_they_are_kept_in():
 def test_every_key_of_an_answer_may_come_back_in_a_put():
     """A client that edits what it read sends the answer back: its keys are
     read-only (compared with the invoice), never unknown."""
-    from crm_invoices.lib import api_serialize, perfex
-    from crm_invoices.lib.api_payload import READ_ONLY_KEYS
+    from odoo.addons.crm_invoices.lib import api_serialize, perfex
+    from odoo.addons.crm_invoices.lib.api_payload import READ_ONLY_KEYS
 
     answers = set(perfex.invoice({"id": 1}, (), (), {})) | set(
         api_serialize.invoice_json({"id": 1})

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_invoices.lib.api_payload import (
+from odoo.addons.crm_invoices.lib.api_payload import (
     ValidationFailed,
     next_page_args,
     normalize_invoice,

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from crm_invoices.lib.api_serialize import (
+from odoo.addons.crm_invoices.lib.api_serialize import (
     error_json,
     invoice_json,
     money,

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_invoices.lib.api_token import (
+from odoo.addons.crm_invoices.lib.api_token import (
     PREFIX,
     extract_token,
     fixed_window,
@@ -119,7 +119,7 @@ def test_requests_reaching_the_counter_out_of_clock_order_stay_in_the_window():
 
 
 def test_token_companies_its_own_first_and_only_its_users():
-    from crm_invoices.lib.api_token import token_companies
+    from odoo.addons.crm_invoices.lib.api_token import token_companies
 
     assert token_companies(2, [3, 4], [1, 2, 3]) == [2, 3]
     assert token_companies(2, [], [2]) == [2]

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_invoices.lib import ar_metrics as m
+from odoo.addons.crm_invoices.lib import ar_metrics as m
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from datetime import date
 
-from crm_invoices.lib import ar_trend
+from odoo.addons.crm_invoices.lib import ar_trend
 
 
 def test_twenty_four_months_up_to_today_oldest_first():

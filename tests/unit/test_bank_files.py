@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from crm_invoices_bank.lib import camt_check, sheet_amounts, statement_ids
+from odoo.addons.crm_invoices_bank.lib import camt_check, sheet_amounts, statement_ids
 
 sys.path.insert(
     0, str(Path(__file__).resolve().parents[2] / "crm_invoices_bank" / "tests")

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_invoices.lib import domain_rule, invoice_status, reminder_schedule
+from odoo.addons.crm_invoices.lib import domain_rule, invoice_status, reminder_schedule
 
 TODAY = date(2026, 11, 24)
 
@@ -50,6 +50,7 @@ def test_refusals_in_the_order_a_user_reads_them():
     cases = {
         "not_customer_invoice": {"move_type": "out_refund"},
         "nothing_to_pay": {"payment_state": "paid"},
+        "in_dispute": {"payment_state": "blocked"},
         "not_overdue": {"invoice_date_due": TODAY},
         "invoice_opted_out": {"crm_no_reminders": True},
         "customer_opted_out": {"commercial_partner_id.crm_no_payment_reminders": True},
@@ -62,7 +63,15 @@ def test_refusals_in_the_order_a_user_reads_them():
 @given(
     state=st.sampled_from(["draft", "posted", "cancel"]),
     payment_state=st.sampled_from(
-        ["not_paid", "partial", "paid", "in_payment", "reversed", "invoicing_legacy"]
+        [
+            "not_paid",
+            "partial",
+            "paid",
+            "in_payment",
+            "reversed",
+            "blocked",
+            "invoicing_legacy",
+        ]
     ),
     residual=st.sampled_from([-5.0, 0.0, 0.01, 100.0]),
     due=st.one_of(st.none(), st.integers(-40, 40)),
@@ -92,3 +101,36 @@ def test_status_overdue_exactly_when_the_rule_domain_matches(
         },
     )
     assert (status == invoice_status.OVERDUE) == in_domain
+
+
+def test_in_dispute_is_open_and_overdue_but_not_collected():
+    """Odoo's "blocked" (in dispute): the invoice is still open and late --
+    its status says overdue -- but no reminder, pay link, interest or bank
+    match collects it."""
+    disputed = overdue_values(payment_state="blocked")
+    assert domain_rule.matches(invoice_status.open_domain(), disputed)
+    assert domain_rule.matches(invoice_status.overdue_domain(TODAY), disputed)
+    assert not invoice_status.is_collectable(disputed)
+    assert invoice_status.is_collectable(overdue_values())
+    assert invoice_status.is_collectable(overdue_values(payment_state="partial"))
+    for settled in ("paid", "in_payment", "reversed"):
+        assert not domain_rule.matches(
+            invoice_status.open_domain(), overdue_values(payment_state=settled)
+        )
+
+
+@given(
+    state=st.sampled_from(["draft", "posted", "cancel"]),
+    payment_state=st.sampled_from(
+        ["not_paid", "partial", "paid", "in_payment", "reversed", "blocked"]
+    ),
+    paid_part=st.sampled_from([0.0, 40.0]),
+)
+def test_has_payments(state, payment_state, paid_part):
+    has = invoice_status.has_payments(state, payment_state, 100.0 - paid_part, 100.0)
+    if state != "posted" or payment_state == "not_paid":
+        assert not has
+    elif payment_state == "blocked":
+        assert has == bool(paid_part)
+    else:
+        assert has

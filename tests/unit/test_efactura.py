@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from conftest import ROOT
 
-from crm_invoices_efactura.lib import (
+from odoo.addons.crm_invoices_efactura.lib import (
     anaf_client,
     cius_ro,
     deadline,
@@ -243,7 +243,7 @@ def test_urgency_and_its_domain_are_one_rule():
         date(2026, 11, 27): "soon",
         date(2026, 12, 10): "ok",
     }
-    from crm_invoices.lib import domain_rule  # noqa: PLC0415
+    from odoo.addons.crm_invoices.lib import domain_rule  # noqa: PLC0415
 
     for day, level in cases.items():
         assert deadline.urgency(day, today, "to_send") == level
@@ -342,7 +342,7 @@ def test_isolated_validator_under_an_address_space_limit(tmp_path):
         "import conftest\n"
         "limit = 2560 * 1024 * 1024\n"
         "resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))\n"
-        "from crm_invoices_efactura.lib import validation\n"
+        "from odoo.addons.crm_invoices_efactura.lib import validation\n"
         f"v = validation.validator_for({artifacts()!r})\n"
         "assert isinstance(v, validation.IsolatedValidator), v\n"
         f"data = open({str(GOLDEN / 'credit_note.xml')!r}, 'rb').read()\n"

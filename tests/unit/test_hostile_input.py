@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_efactura import artifacts
 
-from crm_invoices.lib import safe_xml, spreadsheet
-from crm_invoices_bank.lib import sheet_guard
-from crm_invoices_efactura.lib import anaf_client, validation
+from odoo.addons.crm_invoices.lib import safe_xml, spreadsheet
+from odoo.addons.crm_invoices_bank.lib import sheet_guard
+from odoo.addons.crm_invoices_efactura.lib import anaf_client, validation
 
 CAMT = (
     b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_invoices.lib import invoice_status as s
+from odoo.addons.crm_invoices.lib import invoice_status as s
 
 TODAY = date(2026, 11, 24)
 

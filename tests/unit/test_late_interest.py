@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm_invoices.lib.late_interest import (
+from odoo.addons.crm_invoices.lib.late_interest import (
     MissingRate,
     compensation,
     half_of,

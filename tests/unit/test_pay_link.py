@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from crm_invoices_payment_link.lib import pay_amount, pay_qr, pay_rules, pay_token
+from odoo.addons.crm_invoices_payment_link.lib import (
+    pay_amount,
+    pay_qr,
+    pay_rules,
+    pay_token,
+)
 
 SECRET = "database-secret"
 NOW = datetime(2026, 12, 4, 12, 0)
@@ -190,7 +195,7 @@ def test_qr_code_decodes_to_the_link():
 
 
 def test_which_invoices_need_a_link():
-    from crm_invoices_payment_link.lib import pay_rules
+    from odoo.addons.crm_invoices_payment_link.lib import pay_rules
 
     base = {
         "move_type": "out_invoice",
@@ -216,7 +221,7 @@ def test_which_invoices_need_a_link():
 def test_link_states_are_decided_in_order():
     from datetime import datetime
 
-    from crm_invoices_payment_link.lib import pay_rules
+    from odoo.addons.crm_invoices_payment_link.lib import pay_rules
 
     now = datetime(2026, 11, 25, 12)
     past, future = datetime(2026, 11, 1), datetime(2026, 12, 1)

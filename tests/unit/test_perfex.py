@@ -10,8 +10,11 @@ from datetime import date, datetime
 
 import pytest
 
-from crm_invoices.lib import perfex
-from crm_invoices.lib.perfex_ids import PERFEX_COUNTRY_IDS, PERFEX_CURRENCY_IDS
+from odoo.addons.crm_invoices.lib import perfex
+from odoo.addons.crm_invoices.lib.perfex_ids import (
+    PERFEX_COUNTRY_IDS,
+    PERFEX_CURRENCY_IDS,
+)
 
 SAMPLE_INVOICE = """id sent datesend clientid deleted_customer_name number prefix
 number_format datecreated date duedate currency subtotal total_tax total adjustment

@@ -3,7 +3,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_invoices.lib.reminder_schedule import (
+from odoo.addons.crm_invoices.lib.reminder_schedule import (
     Level,
     days_overdue,
     level_due,

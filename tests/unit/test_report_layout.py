@@ -2,7 +2,7 @@
 
 from lxml import html as lxml_html
 
-from crm_invoices.lib import report_layout
+from odoo.addons.crm_invoices.lib import report_layout
 
 REPORT = """<!DOCTYPE html><html><head><title>r</title></head><body><main>
 <div class="header o_company_1_layout">
