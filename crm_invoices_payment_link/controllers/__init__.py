@@ -1,3 +1,2 @@
 from . import pay
-from . import pay_statement
 from . import portal

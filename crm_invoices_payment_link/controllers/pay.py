@@ -1,16 +1,18 @@
-"""The hosted pay page: ``/pay/<token>``, for a visitor with only the link.
+"""The hosted pay pages: ``/pay/<token>`` (an invoice's link) and
+``/pay/<kind>/<token>`` (any other kind of link: ``statement``, the overdue
+invoices a statement lists), for a visitor with only the link.
 
 Odoo's payment machinery does the paying: the page renders Odoo's payment form
-with the providers of the invoice's company, transactions are created by
-Odoo's ``_create_transaction`` for the invoice, and ``account_payment`` turns a
-done transaction into a posted payment reconciled with it.  What is added:
+with the providers of the invoices' company, transactions are created by
+Odoo's ``_create_transaction`` for the invoices, and ``account_payment`` turns
+a done transaction into a posted payment reconciled with each.  What is added:
 the link (its token is the visitor's only credential, checked before
-anything is read), the amount from the server (a part only if the company
-allows it), the link's life (paid, revoked, expired, cancelled invoice).
+anything is read), the amount from the server, the link's life (paid,
+revoked, expired, closed).  The link says what is being paid
+(:class:`crm.invoices.pay.link.mixin`): one controller for every kind.
 """
 
 import logging
-from decimal import Decimal
 
 from werkzeug.exceptions import NotFound
 
@@ -26,22 +28,38 @@ from ..lib import pay_amount
 _logger = logging.getLogger(__name__)
 
 PAGE_LANGS = ("ro_RO", "en_US")
+#: The states in which a page shows what the link pays.
+SHOWN = ("active", "paid")
+#: What every page route is (the link's token is the only credential).
+PAGE = {
+    "type": "http",
+    "auth": "public",
+    "sitemap": False,
+    "website": True,
+    "multilang": False,
+}
 
 
 class PayLinkController(PaymentPortal):
     # ------------------------------------------------------------------
-    # helpers
+    # the link of a URL
     # ------------------------------------------------------------------
 
-    def _pay_link(self, token):
-        """The link of ``token`` (sudo: the token is the visitor's proof)."""
-        return request.env["crm.invoices.pay.link"]._find(token)
+    def _pay_link(self, token, kind=""):
+        """The link of ``token`` of ``kind`` (sudo: the token is the
+        visitor's proof), or an empty recordset / ``None`` for no kind."""
+        model = request.env["crm.invoices.pay.link.mixin"]._pay_model_of(kind)
+        return model._find(token) if model is not None else None
 
-    def _pay_lang(self, document):
-        """Romanian or English: the customer's language (of ``document``: an
-        invoice or a statement link), else the browser's."""
+    # ------------------------------------------------------------------
+    # rendering
+    # ------------------------------------------------------------------
+
+    def _pay_lang(self, partner):
+        """Romanian or English: the customer's language, else the
+        browser's."""
         installed = {code for code, _name in request.env["res.lang"].get_installed()}
-        partner_lang = document.partner_id.lang or ""
+        partner_lang = partner.lang or ""
         for code in PAGE_LANGS:
             if code in installed and partner_lang[:2] == code[:2]:
                 return code
@@ -51,25 +69,35 @@ class PayLinkController(PaymentPortal):
         )
         return best.replace("-", "_") if best else "en_US"
 
-    def _pay_render(self, template, link, status=200, **values):
-        invoice = link.move_id
-        lang = self._pay_lang(invoice)
+    def _pay_render(self, template, link, token, invoices=None, status=200, **values):
+        """Render ``template`` for ``link``, listing ``invoices`` (only what
+        the page charges, has charged or says is paid -- never an invoice
+        reset to draft or cancelled since the link was sent).  A closed
+        link's page names the company, never what it was for."""
+        lang = self._pay_lang(link._pay_partner())
         request.update_context(lang=lang)
-        # a closed link's page names the company, never the invoice
+        company = link._pay_company()
         shown = template != "crm_invoices_payment_link.pay_closed"
+        if invoices is None or not shown:
+            invoices = request.env["account.move"]
         html = request.env["ir.ui.view"]._render_template(
             template,
             {
-                "link": link,
-                "invoice": invoice.with_context(lang=lang) if shown else None,
-                "company": invoice.company_id,
-                "res_company": invoice.company_id,
-                "token": values.pop("token"),
+                "link": link.with_context(lang=lang),
+                "summary": link._pay_summary_template,
+                "invoices": invoices.sorted(
+                    lambda move: (move.invoice_date_due or fields.Date.today(), move.id)
+                ).with_context(lang=lang),
+                "statement": False,
+                "company": company,
+                "res_company": company,
+                "token": token,
+                "path": link._pay_path(token),
+                "renewable": link._pay_kind == "",
                 "no_header": True,
                 "no_footer": True,
-                "title": request.env._("Pay %(invoice)s", invoice=invoice.name)
-                if shown
-                else invoice.company_id.name,
+                **(link.with_context(lang=lang)._pay_page_values() if shown else {}),
+                **({"title": company.name} if not shown else {}),
                 **values,
             },
         )
@@ -91,45 +119,27 @@ class PayLinkController(PaymentPortal):
             html, headers=[("Content-Type", "text/html; charset=utf-8")], status=404
         )
 
-    def _pay_closed(self, link, token):
-        """The page of a link that does not take payments, or ``None`` when
-        it does.  The link's state (:func:`pay_rules.link_state`) decides;
-        only a paid invoice's page shows the invoice (and its PDF): a revoked,
-        expired, cancelled or closed link shows nothing of it."""
-        state = link._state_at(fields.Datetime.now())
-        if state == "active":
-            return None
+    def _pay_closed(self, link, token, state, status=410):
+        """The page of a link that does not take payments: a paid link's
+        thank-you (with what was paid), else why it is closed."""
         if state == "paid":
             return self._pay_render(
-                "crm_invoices_payment_link.pay_paid", link, token=token
+                "crm_invoices_payment_link.pay_paid",
+                link,
+                token,
+                link._pay_paid_invoices(),
             )
         return self._pay_render(
             "crm_invoices_payment_link.pay_closed",
             link,
-            status=410,
-            token=token,
+            token,
+            status=status,
             reason=state,
         )
 
-    def _pay_amount(self, link, requested):
-        """The amount of a payment through ``link``: the amount due, or the
-        part the customer asked for when the company allows it.  Without part
-        payments an amount sent by the browser is ignored: the server's
-        amount due is what is paid, even if it changed since the page loaded.
-        """
-        invoice = link.move_id
-        company = invoice.company_id
-        if not company.crm_paylink_partial:
-            requested = None
-        return Decimal(
-            pay_amount.amount_to_pay(
-                requested,
-                invoice.amount_residual,
-                invoice.currency_id.decimal_places,
-                company.crm_paylink_partial,
-                company.crm_paylink_min_amount,
-            )
-        )
+    # ------------------------------------------------------------------
+    # paying
+    # ------------------------------------------------------------------
 
     def _amount_message(self, refused):
         messages = {
@@ -151,16 +161,10 @@ class PayLinkController(PaymentPortal):
         return messages.get(refused.code, request.env._("This amount cannot be paid."))
 
     def _pay_providers(self, link, amount):
-        """The providers and payment methods that may take ``amount`` for the
-        link's invoice: its company's, enabled and compatible."""
-        invoice = link.move_id
-        return self._providers_for(
-            invoice.company_id, invoice.partner_id, invoice.currency_id, amount
-        )
-
-    def _providers_for(self, company, partner, currency, amount):
-        """The providers and payment methods of ``company`` that may take
-        ``amount`` in ``currency`` from ``partner``."""
+        """The providers and payment methods of the link's company that may
+        take ``amount`` in its currency from its customer."""
+        company, partner = link._pay_company(), link._pay_partner()
+        currency = link._pay_currency()
         providers = (
             request.env["payment.provider"]
             .sudo()
@@ -207,34 +211,11 @@ class PayLinkController(PaymentPortal):
                 request.env._("This payment method cannot pay this invoice.")
             )
 
-    def _start_transaction(self, amount, invoices, partner, landing, link, kwargs):
-        """Odoo's transaction of ``amount`` paying ``invoices`` (one
-        currency), from the link ``link`` (its field on the transaction):
-        what the payment form needs next."""
-        tx_sudo = self._create_transaction(
-            amount=float(amount),
-            currency_id=invoices.currency_id.id,
-            partner_id=partner.id,
-            landing_route=landing,
-            reference_prefix=None,
-            custom_create_values={"invoice_ids": [Command.set(invoices.ids)], **link},
-            **kwargs,
-        )
-        return tx_sudo._get_processing_values()
-
-    def _last_transaction(self, link, invoices):
-        """The last transaction of ``link``, once every confirmed payment of
-        ``invoices`` (through any door) is recorded: the payment is posted
-        and reconciled by the time the customer reads the page."""
-        invoices._crm_post_process_confirmed()
-        return link.transaction_ids.sorted("id")[-1:]
-
     def _pay_form_values(self, link, token, amount):
-        """What Odoo's payment form needs, for the invoice's company."""
-        invoice = link.move_id
-        partner = invoice.partner_id
-        currency = invoice.currency_id
+        """What Odoo's payment form needs."""
         providers, methods = self._pay_providers(link, amount)
+        path = link._pay_path(token)
+        invoices = link._pay_invoices()
         return {
             "providers_sudo": providers,
             "payment_methods_sudo": methods,
@@ -242,125 +223,149 @@ class PayLinkController(PaymentPortal):
             "tokens_sudo": request.env["payment.token"].sudo().browse(),
             "allow_token_selection": False,
             "show_tokenize_input_mapping": dict.fromkeys(providers.ids, False),
-            "reference_prefix": invoice.name,
+            "reference_prefix": invoices.name if len(invoices) == 1 else None,
             "amount": float(amount),
-            "currency": currency,
-            "partner_id": partner.id,
-            "transaction_route": f"/pay/{token}/transaction",
-            "landing_route": f"/pay/{token}/status",
+            "currency": link._pay_currency(),
+            "partner_id": link._pay_partner().id,
+            "transaction_route": f"{path}/transaction",
+            "landing_route": f"{path}/status",
             "access_token": token,
         }
 
     # ------------------------------------------------------------------
-    # pages
+    # what every kind's routes do
     # ------------------------------------------------------------------
 
-    @http.route(
-        "/pay/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        sitemap=False,
-        website=True,
-        multilang=False,
-    )
-    def pay_page(self, token, amount=None, **kwargs):
-        link = self._pay_link(token)
+    def _pay_page(self, link, token, amount=None):
         if not link:
             return self._pay_not_found()
         # a payment confirmed and not recorded yet (any door) is recorded
-        # first: the page then says the invoice is paid
-        link.move_id._crm_post_process_confirmed()
-        closed = self._pay_closed(link, token)
-        if closed is not None:
-            return closed
+        # first: the page then shows what is really left
+        link._pay_all_invoices()._crm_post_process_confirmed()
+        state = link._state_at(fields.Datetime.now())
+        if state != "active":
+            return self._pay_closed(link, token, state)
         link._mark_opened()
         error = None
         requested = amount if request.httprequest.method == "POST" else None
         try:
-            to_pay = self._pay_amount(link, requested)
+            to_pay = link._pay_amount(requested)
         except pay_amount.AmountRefused as refused:
             error = self._amount_message(refused)
-            to_pay = self._pay_amount(link, None)
+            to_pay = link._pay_amount(None)
         return self._pay_render(
             "crm_invoices_payment_link.pay_page",
             link,
+            token,
+            link._pay_invoices(),
             status=422 if error else 200,
-            token=token,
             error=error,
             requested=requested,
             to_pay=float(to_pay),
-            partial=link.move_id.company_id.crm_paylink_partial,
+            partial=link._pay_allows_part(),
             **self._pay_form_values(link, token, to_pay),
         )
+
+    def _pay_transaction(self, link, token, amount, kwargs):
+        """Create the transaction of a payment through the link, at the
+        server's amount (a part only where the link allows it)."""
+        if not link:
+            raise ValidationError(request.env._("This link does not take payments."))
+        # one payment of an invoice at a time, whatever the door: a second
+        # request waits here for the first one's transaction, then is refused
+        invoices = link._pay_invoices()
+        invoices._crm_hold_for_payment()
+        if not invoices or not link._takes_payments():
+            raise ValidationError(request.env._("This link does not take payments."))
+        refusal = invoices._crm_payment_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        self._check_payment_kwargs(kwargs)
+        try:
+            to_pay = link._pay_amount(amount)
+        except pay_amount.AmountRefused as refused:
+            raise ValidationError(self._amount_message(refused)) from refused
+        self._check_payment_method(self._pay_providers(link, to_pay), kwargs)
+        link._count_attempt()
+        tx_sudo = self._create_transaction(
+            amount=float(to_pay),
+            currency_id=link._pay_currency().id,
+            partner_id=link._pay_partner().id,
+            landing_route=f"{link._pay_path(token)}/status",
+            reference_prefix=None,
+            custom_create_values={
+                "invoice_ids": [Command.set(invoices.ids)],
+                link._pay_transaction_field: link.id,
+            },
+            **kwargs,
+        )
+        return tx_sudo._get_processing_values()
+
+    def _pay_status(self, link, token):
+        """Where the customer lands after paying: what happened, in words,
+        once every confirmed payment of its invoices (through any door) is
+        recorded."""
+        if not link:
+            return self._pay_not_found()
+        link._pay_all_invoices()._crm_post_process_confirmed()
+        transaction = link.transaction_ids.sorted("id")[-1:]
+        state = link._state_at(fields.Datetime.now())
+        if state not in SHOWN:
+            return self._pay_closed(link, token, state)
+        return self._pay_render(
+            "crm_invoices_payment_link.pay_status",
+            link,
+            token,
+            # what the payment paid, else what is left to pay
+            transaction.invoice_ids or link._pay_invoices(),
+            transaction=transaction,
+        )
+
+    # ------------------------------------------------------------------
+    # routes: an invoice's link, then any other kind
+    # ------------------------------------------------------------------
+
+    @http.route("/pay/<string:token>", methods=["GET", "POST"], **PAGE)
+    def pay_page(self, token, amount=None, **kwargs):
+        return self._pay_page(self._pay_link(token), token, amount)
 
     @http.route(
         "/pay/<string:token>/transaction", type="json", auth="public", sitemap=False
     )
     def pay_transaction(self, token, amount=None, **kwargs):
-        """Create the transaction of a payment through the link.
+        return self._pay_transaction(self._pay_link(token), token, amount, kwargs)
 
-        The amount is the server's: the amount due, or (when the company
-        allows part payments) the part asked for, checked against what is due.
-        """
-        link = self._pay_link(token)
-        if not link:
-            raise ValidationError(request.env._("This link does not take payments."))
-        # One payment of an invoice at a time, whatever the door: a second
-        # request waits here for the first one's transaction, then sees it.
-        invoice = link.move_id
-        invoice._crm_hold_for_payment()
-        if not link._takes_payments():
-            raise ValidationError(request.env._("This link does not take payments."))
-        refusal = invoice._crm_payment_refusal()
-        if refusal:
-            raise ValidationError(refusal)
-        self._check_payment_kwargs(kwargs)
-        try:
-            to_pay = self._pay_amount(link, amount)
-        except pay_amount.AmountRefused as refused:
-            raise ValidationError(self._amount_message(refused)) from refused
-        self._check_payment_method(self._pay_providers(link, to_pay), kwargs)
-        link._count_attempt()
-        return self._start_transaction(
-            to_pay,
-            invoice,
-            invoice.partner_id,
-            f"/pay/{token}/status",
-            {"crm_pay_link_id": link.id},
-            kwargs,
-        )
+    @http.route("/pay/<string:token>/status", **PAGE)
+    def pay_status(self, token, **kwargs):
+        return self._pay_status(self._pay_link(token), token)
+
+    @http.route("/pay/<string:kind>/<string:token>", methods=["GET"], **PAGE)
+    def pay_kind_page(self, kind, token, **kwargs):
+        return self._pay_page(self._pay_link(token, kind), token)
 
     @http.route(
-        "/pay/<string:token>/status",
-        type="http",
+        "/pay/<string:kind>/<string:token>/transaction",
+        type="json",
         auth="public",
         sitemap=False,
-        website=True,
-        multilang=False,
     )
-    def pay_status(self, token, **kwargs):
-        """Where the customer lands after paying: what happened, in words."""
-        link = self._pay_link(token)
-        if not link:
-            return self._pay_not_found()
-        transaction = self._last_transaction(link, link.move_id)
-        state = link._state_at(fields.Datetime.now())
-        if state not in ("active", "paid"):
-            return self._pay_closed(link, token)
-        return self._pay_render(
-            "crm_invoices_payment_link.pay_status",
-            link,
-            token=token,
-            transaction=transaction,
-        )
+    def pay_kind_transaction(self, kind, token, amount=None, **kwargs):
+        return self._pay_transaction(self._pay_link(token, kind), token, amount, kwargs)
+
+    @http.route("/pay/<string:kind>/<string:token>/status", **PAGE)
+    def pay_kind_status(self, kind, token, **kwargs):
+        return self._pay_status(self._pay_link(token, kind), token)
+
+    # ------------------------------------------------------------------
+    # an invoice's link only: its PDF, a fresh link for an expired one
+    # ------------------------------------------------------------------
 
     @http.route(
         "/pay/<string:token>/invoice.pdf", type="http", auth="public", sitemap=False
     )
     def pay_pdf(self, token, **kwargs):
         link = self._pay_link(token)
-        if not link or link._state_at(fields.Datetime.now()) not in ("active", "paid"):
+        if not link or link._state_at(fields.Datetime.now()) not in SHOWN:
             raise NotFound()
         invoice = link.move_id
         pdf, _type = (
@@ -378,25 +383,13 @@ class PayLinkController(PaymentPortal):
             ],
         )
 
-    @http.route(
-        "/pay/<string:token>/renew",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        sitemap=False,
-        website=True,
-        multilang=False,
-    )
+    @http.route("/pay/<string:token>/renew", methods=["POST"], **PAGE)
     def pay_renew(self, token, **kwargs):
         """An expired link emails its customer a fresh one (once per link)."""
         link = self._pay_link(token)
         if not link or link._state_at(fields.Datetime.now()) != "expired":
             return self._pay_not_found()
         sent = link._send_fresh_link()
-        return self._pay_render(
-            "crm_invoices_payment_link.pay_closed",
-            link,
-            status=200,
-            token=token,
-            reason="renewed" if sent else "renew_failed",
+        return self._pay_closed(
+            link, token, "renewed" if sent else "renew_failed", status=200
         )

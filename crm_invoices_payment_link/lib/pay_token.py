@@ -23,14 +23,15 @@ def new_salt():
     return secrets.token_urlsafe(16)
 
 
-#: What a token opens: an invoice's link, or a customer's statement link
-#: (a token of one kind is never a token of the other).
-PURPOSES = ("crm_pay_link", "crm_statement_link")
+#: What a token opens, named by each kind of link (``crm_pay_link`` an
+#: invoice's, ``crm_statement_link`` a statement's): a token of one kind is
+#: never a token of another.
+_PURPOSE = re.compile(r"^[a-z][a-z_]*$")
 
 
 def link_token(secret, salt, purpose="crm_pay_link"):
     """The token of the link with ``salt``, for ``purpose``."""
-    if purpose not in PURPOSES:
+    if not _PURPOSE.match(purpose or ""):
         raise ValueError(purpose)
     mac = hmac.new(secret.encode(), f"{purpose}:{salt}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")

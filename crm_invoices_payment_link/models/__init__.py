@@ -1,3 +1,4 @@
+from . import crm_invoices_pay_link_mixin
 from . import account_move
 from . import account_move_send
 from . import crm_invoices_api

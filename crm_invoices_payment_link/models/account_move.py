@@ -1,10 +1,11 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from odoo.addons.crm_invoices.lib import invoice_status
 
+from .. import queries
 from ..lib import pay_qr, pay_rules
-from .crm_invoices_pay_link import PAYMENT_HOLD, STATES
+from .crm_invoices_pay_link import STATES
+from .crm_invoices_pay_link_mixin import PAYMENT_HOLD
 
 
 class AccountMove(models.Model):
@@ -193,23 +194,7 @@ class AccountMove(models.Model):
         first one's transaction, and is refused."""
         if not self:
             return
-        ids = tuple(sorted(self.ids))
-        self.flush_recordset(["crm_payment_started"])
-        self.env.execute_query(
-            SQL(
-                "SELECT id FROM account_move WHERE id IN %s "
-                "ORDER BY id FOR NO KEY UPDATE",
-                ids,
-            )
-        )
-        self.env.execute_query(
-            SQL(
-                "UPDATE account_move SET crm_payment_started = %s WHERE id IN %s",
-                fields.Datetime.now(),
-                ids,
-            )
-        )
-        self.invalidate_recordset(["crm_payment_started"])
+        queries.lock_invoices_for_payment(self.env, self, fields.Datetime.now())
 
     def _crm_post_process_confirmed(self):
         """Record the payments of ``self`` that the provider confirmed and
@@ -232,15 +217,7 @@ class AccountMove(models.Model):
         )
         if not confirmed:
             return transactions
-        free = self.env.execute_query(
-            SQL(
-                "SELECT id FROM payment_transaction "
-                "WHERE id IN %s AND is_post_processed IS NOT TRUE "
-                "ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
-                tuple(confirmed.ids),
-            )
-        )
-        confirmed = transactions.browse([row[0] for row in free])
+        confirmed = queries.lock_unrecorded_transactions(self.env, confirmed)
         confirmed.invalidate_recordset()
         confirmed._post_process()
         return confirmed

@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_pay_link_security
 from . import test_charged_once
 from . import test_pay_money_fields
+from . import test_queries
