@@ -1,6 +1,9 @@
 import json
 import re
+from contextlib import contextmanager
+from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import HttpCase
 from odoo.tests.common import JsonRpcException
 
@@ -19,31 +22,66 @@ class Refused(JsonRpcException):
 
 
 class PayLinkCommon(CrmInvoicesCommon, HttpCase):
-    """Invoices with pay links, and Odoo's demo provider taking payments."""
+    """Invoices with pay links, and a payment provider taking payments.
+
+    The provider is one of the tests' own, as Odoo's payment test commons
+    make it (``payment.tests.common``: code ``none``, the "unknown" payment
+    method): the addon's tests need no provider module, and a payment is
+    confirmed as any provider's notification confirms it
+    (:meth:`simulate`)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.provider = cls.prepare_demo_provider(cls.env.company)
+        cls.provider = cls.prepare_provider(cls.env.company)
+        cls.payment_method = cls.env.ref("payment.payment_method_unknown")
         cls.links = cls.env["crm.invoices.pay.link"].sudo()
 
     @classmethod
-    def prepare_demo_provider(cls, company):
+    def prepare_provider(cls, company):
+        """The company's only enabled provider: in test mode, published, its
+        payments on the company's bank journal."""
         providers = cls.env["payment.provider"].sudo()
-        demo = cls.env.ref("payment.payment_provider_demo").sudo()
-        provider = providers.search(
-            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
-        ) or demo.copy({"company_id": company.id, "name": "Demo"})
-        providers.search(
-            [("company_id", "=", company.id), ("id", "!=", provider.id)]
-        ).state = "disabled"
+        method = cls.env.ref("payment.payment_method_unknown").sudo()
         journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
         )
-        provider.write(
-            {"state": "test", "is_published": True, "journal_id": journal.id}
+        providers.search([("company_id", "=", company.id)]).state = "disabled"
+        provider = providers.create(
+            {
+                "name": "Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "company_id": company.id,
+                "payment_method_ids": [Command.set(method.ids)],
+                "available_currency_ids": [Command.clear()],
+            }
         )
+        method.active = True  # once a provider supports it, as Odoo's commons do
+        # its payments on the bank journal, by a payment method of its code
+        # (account_payment's own test common does the same)
+        accounting_methods = cls.env["account.payment.method"].sudo()
+        with cls._payment_method_information_of_the_test_provider():
+            if not accounting_methods.search([("code", "=", "none")]):
+                accounting_methods.create(
+                    {"name": "Test method", "code": "none", "payment_type": "inbound"}
+                )
+            provider.journal_id = journal
         return provider
+
+    @classmethod
+    @contextmanager
+    def _payment_method_information_of_the_test_provider(cls):
+        """Odoo knows the accounting of its providers' codes, not of ``none``."""
+        model = cls.env.registry["account.payment.method"]
+        known = model._get_payment_method_information
+
+        def information(self):
+            return {**known(self), "none": {"mode": "electronic", "type": ("bank",)}}
+
+        with patch.object(model, "_get_payment_method_information", information):
+            yield
 
     @classmethod
     def open_invoice(cls, amount=1000.0, **kwargs):
@@ -69,7 +107,7 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
         (``route``: the link's path, ``token`` by default)."""
         values = {
             "provider_id": self.provider.id,
-            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+            "payment_method_id": self.payment_method.id,
             "token_id": None,
             "flow": "direct",
             "tokenization_requested": False,
@@ -98,15 +136,19 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
         return decoded.get("result")
 
     def simulate(self, reference, state="done"):
-        """The demo provider's notification, as its inline form sends it."""
-        return self.make_jsonrpc_request(
-            "/payment/demo/simulate_payment",
-            {
-                "reference": reference,
-                "payment_details": "4242",
-                "simulated_state": state,
-            },
-        )
+        """The provider's notification of the transaction ``reference``:
+        what any provider's webhook does (``_set_<state>``); Odoo records a
+        confirmed payment when the customer's page or its job polls."""
+        transaction = self.transaction(reference)
+        if state == "done":
+            transaction._set_done()
+        elif state == "pending":
+            transaction._set_pending()
+        elif state == "cancel":
+            transaction._set_canceled()
+        else:
+            transaction._set_error("The test provider refused the payment.")
+        self.env.flush_all()
 
     def transaction(self, reference):
         return (
@@ -151,7 +193,7 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
         """What Odoo's portal payment form sends for ``invoice``."""
         values = {
             "provider_id": self.provider.id,
-            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+            "payment_method_id": self.payment_method.id,
             "token_id": None,
             "flow": "direct",
             "tokenization_requested": False,

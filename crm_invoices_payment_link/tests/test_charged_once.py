@@ -138,7 +138,7 @@ class TestChargedOnce(PayLinkCommon):
         clerk = self.make_ar_user("charging_clerk")
         clerk.groups_id += self.env.ref("base.group_system")
         transactions = self.env["payment.transaction"].with_user(clerk)
-        method = self.env.ref("payment_demo.payment_method_demo")
+        method = self.payment_method
 
         def refused(message):
             # the request that asked is rolled back: nothing is created

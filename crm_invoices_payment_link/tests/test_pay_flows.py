@@ -130,34 +130,24 @@ class TestPayFlows(PayLinkCommon):
 
     def test_a_link_of_company_b_shows_and_pays_company_b_only(self):
         company_b = self.setup_other_company(name="Filiala B SRL")["company"]
-        self.prepare_demo_provider(company_b)
+        provider_b = self.prepare_provider(company_b)
         invoice_b = self.open_invoice(amount=70.0, company=company_b)
         token, _link = self.token_of(invoice_b)
         html = self.page(token).text
         self.assertIn("Filiala B SRL", html)
         self.assertNotIn(self.env.company.name, html)
-        provider_b = (
-            self.env["payment.provider"]
-            .sudo()
-            .search([("code", "=", "demo"), ("company_id", "=", company_b.id)])
-        )
         processing = self.start_payment(token, provider_id=provider_b.id)
         tx = self.transaction(processing["reference"])
         self.assertEqual((tx.company_id, tx.invoice_ids), (company_b, invoice_b))
 
     def test_another_companys_or_a_disabled_provider_is_refused(self):
         company_b = self.setup_other_company(name="Filiala C SRL")["company"]
-        self.prepare_demo_provider(company_b)
+        own = self.prepare_provider(company_b)
         invoice_b = self.open_invoice(amount=70.0, company=company_b)
         token, _link = self.token_of(invoice_b)
         transactions = self.env["payment.transaction"].sudo().search_count([])
         with self.assertRaises(JsonRpcException):
             self.start_payment(token, provider_id=self.provider.id)  # company A's
-        own = (
-            self.env["payment.provider"]
-            .sudo()
-            .search([("code", "=", "demo"), ("company_id", "=", company_b.id)])
-        )
         own.state = "disabled"
         with self.assertRaises(JsonRpcException):
             self.start_payment(token, provider_id=own.id)

@@ -2,17 +2,23 @@
 
 import {registry} from "@web/core/registry";
 
-// A visitor with only the link pays with the demo provider and lands on the
-// confirmation page.
+// A visitor with only the link sees the invoice, the amount and a way to pay,
+// and pays: the provider's page takes over (the tests' provider sends the
+// visitor to Odoo's payment status page, where a real provider would show
+// its own).
 registry.category("web_tour.tours").add("crm_invoices_pay_link_tour", {
     steps: () => [
         {
             content: "The invoice and its amount are shown",
-            trigger: ".o_crm_pay .card:contains('Amount due')",
+            trigger: ".o_crm_pay .card:contains('Amount due'):contains('250.00')",
         },
         {
-            content: "Choose the demo provider",
-            trigger: "input[name='o_payment_radio'][data-provider-code='demo']",
+            content: "What is paid, in words",
+            trigger: ".o_crm_pay:contains('You are paying')",
+        },
+        {
+            content: "Choose the company's provider",
+            trigger: "input[name='o_payment_radio']",
             run: "click",
         },
         {
@@ -21,9 +27,22 @@ registry.category("web_tour.tours").add("crm_invoices_pay_link_tour", {
             run: "click",
         },
         {
+            content: "The provider takes over: Odoo's payment status page",
+            trigger: "body:contains('Payment')",
+        },
+    ],
+});
+
+// Back from the provider, once it confirmed the payment.
+registry.category("web_tour.tours").add("crm_invoices_pay_link_paid_tour", {
+    steps: () => [
+        {
             content: "The confirmation page says the payment was received",
-            trigger: ".o_crm_pay_done",
-            timeout: 30000,
+            trigger: ".o_crm_pay_done:contains('your payment was received')",
+        },
+        {
+            content: "The invoice reads paid: nothing left to pay",
+            trigger: ".o_crm_pay .card:contains('Amount due'):contains('0.00')",
         },
     ],
 });
