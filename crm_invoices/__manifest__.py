@@ -2,7 +2,7 @@
     "name": "CRM Invoices",
     "summary": "Customer invoices the CRM way: statuses, bulk actions, "
     "invoice from a quotation, AR metrics",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",

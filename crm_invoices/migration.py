@@ -258,3 +258,44 @@ def move_statements_off_contacts(env):
         len(statements),
     )
     return len(statements)
+
+
+#: What a statement template written for the customer's contact reads,
+#: and what it reads on the statement.
+_STATEMENT = "(ctx.get('crm_statements') or {}).get(object.id"
+STATEMENT_TEMPLATE_REWRITES = (
+    ("ctx.get('crm_statement') or {}", f"{_STATEMENT}) or {{}}"),
+    ("ctx.get('crm_statement', {})", f"{_STATEMENT}, {{}})"),
+    (
+        "statement.get('company') and statement['company'].name",
+        "object.company_id.name",
+    ),
+    ("object.name", "object.partner_id.name"),
+    ("object.lang", "object.partner_id.lang"),
+)
+
+
+def move_statement_template(env):
+    """The statement template on ``crm.invoices.statement``: reset from the
+    source when nobody edited it, else moved with its expressions rewritten
+    (a company's own wording kept; a warning says to check it)."""
+    template = env.ref("crm_invoices.mail_template_statement", raise_if_not_found=False)
+    if not template or template.model == "crm.invoices.statement":
+        return
+    if reset_untouched_templates(env.cr, ["crm_invoices.mail_template_statement"]):
+        return
+    values = {"model_id": env["ir.model"]._get_id("crm.invoices.statement")}
+    source = template.with_context(lang=None)
+    for name in ("body_html", "subject", "email_from", "lang"):
+        text = str(source[name] or "")
+        if not text:
+            continue
+        for old, new in STATEMENT_TEMPLATE_REWRITES:
+            text = text.replace(old, new)
+        values[name] = text
+    values["partner_to"] = f"{{{{ {_STATEMENT}, {{}}).get('partner_to', '') }}}}"
+    template.write(values)
+    _logger.warning(
+        "Mail template crm_invoices.mail_template_statement was edited: moved to "
+        "the statement record with its expressions rewritten; check it"
+    )

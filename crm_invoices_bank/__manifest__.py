@@ -26,6 +26,7 @@
         "views/account_statement_import_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "report/crm_invoices_ar_trend_views.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

@@ -13,7 +13,8 @@ month it measures, at the month's end (today for the current month):
   credited), the same formula as the AR metrics of that day;
 - the money overdue by aging bucket (:data:`..ar_metrics.AGING_BUCKETS`);
 - of the invoices due in the month, the share paid in full by their due date;
-- the money collected in the month, and how (:data:`CHANNELS`).
+- the money collected in the month, and how (by hand: :data:`BY_HAND`, or
+  a channel an addon adds).
 """
 
 from datetime import timedelta
@@ -23,14 +24,9 @@ from . import ar_metrics
 #: Months the trend covers, the current one included.
 MONTHS = 24
 
-#: How money was collected: (key, English label).  The base addon knows
-#: payments entered by hand; the pay link and bank addons tell theirs apart.
-CHANNELS = (
-    ("pay_link", "Pay link"),
-    ("bank", "Bank transfer"),
-    ("manual", "By hand"),
-)
-CHANNEL_KEYS = tuple(key for key, _label in CHANNELS)
+#: How money was collected when no addon's channel claims it: by hand (the
+#: pay link and bank addons add their channels to the trend model).
+BY_HAND = "manual"
 
 #: The aging buckets of overdue money (not the "not due" one).
 OVERDUE_BUCKETS = tuple(

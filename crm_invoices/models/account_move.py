@@ -3,8 +3,9 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.sql import create_index
+from odoo.tools.sql import create_index, drop_index
 
+from .. import queries
 from ..lib import invoice_status as status_rules
 from ..lib.domain_rule import COMPARISONS
 
@@ -125,9 +126,7 @@ class AccountMove(models.Model):
         # only: with the state in it, a count of the invoices that are not
         # cancelled is an index-only scan (100,000 invoices: ~10 ms, a seq
         # scan of the table ~45 ms).
-        self.env.cr.execute(
-            SQL("DROP INDEX IF EXISTS account_move_crm_type_company_idx")
-        )
+        drop_index(self.env.cr, "account_move_crm_type_company_idx", self._table)
         create_index(
             self.env.cr,
             "account_move_crm_type_company_state_idx",
@@ -270,24 +269,7 @@ class AccountMove(models.Model):
         """Last reconciliation date of each invoice's receivable, in one query."""
         if not self.ids:
             return {}
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["account.move.line"].flush_model(["move_id", "account_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.move_id, MAX(part.max_date)
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN account_partial_reconcile part
-                    ON line.id IN (part.debit_move_id, part.credit_move_id)
-                 WHERE line.move_id IN %s
-                   AND account.account_type = 'asset_receivable'
-              GROUP BY line.move_id
-                """,
-                tuple(self.ids),
-            )
-        )
-        return dict(rows)
+        return queries.last_receivable_reconciliation_dates(self.env, self)
 
     @api.depends("crm_reminder_ids.date", "crm_reminder_ids.level_id")
     def _compute_crm_last_reminder(self):

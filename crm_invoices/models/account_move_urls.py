@@ -1,6 +1,6 @@
 from odoo import models
-from odoo.tools import SQL
 
+from .. import queries
 from ..lib import perfex
 
 
@@ -28,15 +28,7 @@ class AccountMove(models.Model):
         through a write of the invoice)."""
         if not self:
             return
-        self.flush_recordset(["access_token"])
-        self.env.execute_query(
-            SQL(
-                "UPDATE account_move SET access_token = gen_random_uuid()::text "
-                "WHERE id IN %s AND access_token IS NULL",
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset(["access_token"])
+        queries.ensure_access_tokens(self.env, self)
 
     def _crm_hash(self):
         """The invoice's public ``hash`` (Perfex clients build ``/invoice/<id>/<hash>``
@@ -74,15 +66,9 @@ class AccountMove(models.Model):
         if not self:
             return {}
         if access_tokens is None:
-            self.flush_recordset(["access_token"])
-            access_tokens = dict(
-                self.env.execute_query(
-                    SQL(
-                        "SELECT id, access_token FROM account_move WHERE id IN %s",
-                        tuple(self.ids),
-                    )
-                )
-            )
+            moves = self.sudo()
+            moves.fetch(["access_token"])
+            access_tokens = {move.id: move.access_token for move in moves}
         base = self[:1].get_base_url()
         return {
             move_id: f"{base}/my/invoices/{move_id}"

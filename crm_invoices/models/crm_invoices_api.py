@@ -1,17 +1,12 @@
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import html2plaintext
 
+from .. import queries
 from ..lib import api_payload, api_serialize, openapi, perfex
 from ..lib import invoice_status as status_rules
-from ..lib.api_fields import ODOO_FIELDS
 
 INVOICE_TYPES = ("out_invoice",)
-#: The plain fields' columns, under their API keys (see ``lib/api_fields``).
-_PLAIN_COLUMNS = SQL(", ").join(
-    SQL("move.%s AS %s", SQL.identifier(field), SQL.identifier(key))
-    for key, field in ODOO_FIELDS.items()
-)
 
 
 class CrmInvoicesApi(models.AbstractModel):
@@ -212,47 +207,7 @@ class CrmInvoicesApi(models.AbstractModel):
             ["street", "city", "zip", "state_id", "country_id", "crm_perfex_id"]
         )
         ids = tuple(invoices.ids)
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT move.id, move.name, move.sequence_prefix, move.sequence_number,
-                       move.crm_client_number AS client_number,
-                       move.commercial_partner_id AS clientid,
-                       COALESCE(customer.crm_perfex_id, customer.id) AS perfex_clientid,
-                       move.partner_id, move.partner_shipping_id,
-                       move.invoice_date, move.invoice_date_due,
-                       move.currency_id, currency.name AS currency_name,
-                       currency.symbol AS currency_symbol,
-                       currency.position AS currency_position,
-                       currency.decimal_places,
-                       COALESCE(currency.crm_perfex_id::text, currency.name)
-                           AS perfex_currency,
-                       currency.id = company.currency_id AS is_company_currency,
-                       company_currency.decimal_places AS company_digits,
-                       move.amount_untaxed, move.amount_tax, move.amount_total,
-                       move.amount_residual, move.amount_residual_signed,
-                       move.crm_status, move.is_move_sent AS is_sent,
-                       move.crm_date_sent AS date_sent,
-                       %s,
-                       COALESCE(agent.crm_perfex_id, agent.id) AS sale_agent,
-                       move.crm_last_reminder_date AS last_reminder_date,
-                       move.crm_last_reminder_level_id AS last_reminder_level_id,
-                       move.create_uid, move.create_date, move.move_type,
-                       move.state, move.payment_state, move.company_id,
-                       move.access_token
-                  FROM account_move move
-                  JOIN res_currency currency ON currency.id = move.currency_id
-                  JOIN res_company company ON company.id = move.company_id
-                  JOIN res_currency company_currency
-                       ON company_currency.id = company.currency_id
-             LEFT JOIN res_partner customer ON customer.id = move.commercial_partner_id
-             LEFT JOIN res_users agent ON agent.id = move.invoice_user_id
-                 WHERE move.id IN %s
-                """,
-                _PLAIN_COLUMNS,
-                ids,
-            )
-        )
+        rows = queries.api_invoice_rows(self.env, ids)
         sums = self._line_sums(ids)
         addresses = self._addresses(
             {row["partner_id"] for row in rows}
@@ -304,33 +259,7 @@ class CrmInvoicesApi(models.AbstractModel):
     def _line_sums(self, ids):
         """``{invoice id: sums}``: Perfex's subtotal (quantity x rate before
         discount), discount, common discount percent and adjustment."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.move_id,
-                       CASE WHEN COUNT(DISTINCT line.discount) FILTER (
-                                     WHERE line.crm_is_adjustment IS NOT TRUE
-                                 ) = 1
-                            THEN MAX(line.discount) FILTER (
-                                     WHERE line.crm_is_adjustment IS NOT TRUE
-                                 )
-                       END,
-                       SUM(line.quantity * line.price_unit) FILTER (
-                           WHERE line.crm_is_adjustment IS NOT TRUE
-                       ),
-                       SUM(line.quantity * line.price_unit * line.discount / 100)
-                           FILTER (WHERE line.crm_is_adjustment IS NOT TRUE),
-                       SUM(line.quantity * line.price_unit) FILTER (
-                           WHERE line.crm_is_adjustment
-                       )
-                  FROM account_move_line line
-                 WHERE line.move_id IN %s
-                   AND line.display_type = 'product'
-              GROUP BY line.move_id
-                """,
-                ids,
-            )
-        )
+        rows = queries.api_line_sums(self.env, ids)
         return {
             move_id: {
                 "discount_percent": percent or 0,
@@ -348,21 +277,7 @@ class CrmInvoicesApi(models.AbstractModel):
         partner_ids = tuple(partner_ids - {None})
         if not partner_ids:
             return {}
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT partner.id, partner.street, partner.city, state.name,
-                       partner.zip,
-                       COALESCE(country.crm_perfex_id::text, country.code),
-                       partner.country_id
-                  FROM res_partner partner
-             LEFT JOIN res_country_state state ON state.id = partner.state_id
-             LEFT JOIN res_country country ON country.id = partner.country_id
-                 WHERE partner.id IN %s
-                """,
-                partner_ids,
-            )
-        )
+        rows = queries.api_addresses(self.env, partner_ids)
         return {
             partner_id: {
                 "street": street,

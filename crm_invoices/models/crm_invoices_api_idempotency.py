@@ -3,8 +3,8 @@ import json
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
+from .. import queries
 from ..lib.api_errors import ValidationFailed
 
 #: How long a key is remembered.
@@ -82,46 +82,12 @@ class CrmInvoicesApiIdempotency(models.Model):
         :return: ``("new", record)``, ``("replay", (status, body))`` or
             ``("conflict", None)`` when the key came with another body.
         """
-        now = fields.Datetime.now()
-        self.env.execute_query(
-            SQL(
-                "DELETE FROM crm_invoices_api_idempotency "
-                "WHERE token_id = %s AND key = %s AND created < %s",
-                token.id,
-                key,
-                now - KEY_LIFETIME,
-            )
+        claimed, stored = queries.claim_idempotency_key(
+            self.env, token.id, key, request_hash, fields.Datetime.now(), KEY_LIFETIME
         )
-        # Two requests with one key at once: the second waits on the unique
-        # index, then (REPEATABLE READ) fails to serialize and Odoo retries it,
-        # when it finds the first one's answer.  Expected: not logged as an error.
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO crm_invoices_api_idempotency
-                       (token_id, key, request_hash, created)
-                VALUES (%s, %s, %s, %s)
-                ON CONFLICT (token_id, key) DO NOTHING
-                RETURNING id
-                """,
-                token.id,
-                key,
-                request_hash,
-                now,
-            ),
-            log_exceptions=False,
-        )
-        rows = self.env.cr.fetchall()
-        if rows:
-            return "new", self.browse(rows[0][0])
-        [(stored_hash, status, body)] = self.env.execute_query(
-            SQL(
-                "SELECT request_hash, status_code, response_body "
-                "FROM crm_invoices_api_idempotency WHERE token_id = %s AND key = %s",
-                token.id,
-                key,
-            )
-        )
+        if claimed:
+            return "new", self.browse(claimed)
+        stored_hash, status, body = stored
         if stored_hash != request_hash:
             return "conflict", None
         return "replay", (status, json.loads(body or "null"))

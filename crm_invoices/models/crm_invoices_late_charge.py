@@ -5,8 +5,8 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.fields import Command
-from odoo.tools import SQL
 
+from .. import queries
 from ..lib import invoice_status as status_rules
 from ..lib import late_interest
 from ..lib.batch_job import may_commit
@@ -68,12 +68,7 @@ class CrmInvoicesLateCharge(models.Model):
 
     def init(self):
         res = super().init()
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS crm_invoices_late_charge_one_comp "
-                "ON crm_invoices_late_charge (move_id) WHERE kind = 'compensation'"
-            )
-        )
+        queries.create_one_compensation_index(self.env.cr)
         return res
 
     # ------------------------------------------------------------------
@@ -130,40 +125,10 @@ class CrmInvoicesLateCharge(models.Model):
             ],
             order="id",
         )
-        # the days already charged, and the payments after them: SQL the
+        # the days already charged, and the payments after them: what the
         # domain cannot say, added to the rule's own query
         query.add_where(
-            SQL(
-                """
-                COALESCE(
-                    (SELECT max(charge.date_to)
-                       FROM crm_invoices_late_charge charge
-                      WHERE charge.move_id = account_move.id
-                        AND charge.kind = 'interest'),
-                    account_move.invoice_date_due
-                ) < %(end)s
-                AND (
-                    account_move.amount_residual > 0
-                    OR EXISTS (
-                        SELECT 1
-                          FROM account_move_line line
-                          JOIN account_partial_reconcile partial
-                            ON partial.debit_move_id = line.id
-                         WHERE line.move_id = account_move.id
-                           AND partial.max_date > account_move.invoice_date_due
-                           AND partial.max_date >= %(since)s
-                           AND partial.max_date > COALESCE(
-                                (SELECT max(charge.date_to)
-                                   FROM crm_invoices_late_charge charge
-                                  WHERE charge.move_id = account_move.id
-                                    AND charge.kind = 'interest'),
-                                account_move.invoice_date_due)
-                    )
-                )
-                """,
-                end=end,
-                since=company.crm_late_interest_since,
-            )
+            queries.late_interest_still_owed(end, company.crm_late_interest_since)
         )
         return moves.browse(list(query))
 
@@ -176,24 +141,19 @@ class CrmInvoicesLateCharge(models.Model):
         if not moves:
             return []
         last = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT move_id, max(date_to) FROM crm_invoices_late_charge "
-                    "WHERE kind = 'interest' AND move_id IN %s GROUP BY move_id",
-                    tuple(moves.ids),
-                )
+            self._read_group(
+                [("kind", "=", "interest"), ("move_id", "in", moves.ids)],
+                ["move_id"],
+                ["date_to:max"],
             )
         )
-        compensated = {
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT move_id FROM crm_invoices_late_charge "
-                    "WHERE kind = 'compensation' AND move_id IN %s",
-                    tuple(moves.ids),
-                )
-            )
-        }
+        last = {move.id: date_to for move, date_to in last.items()}
+        compensated = set(
+            self.search_fetch(
+                [("kind", "=", "compensation"), ("move_id", "in", moves.ids)],
+                ["move_id"],
+            ).move_id.ids
+        )
         rates = self.env["crm.invoices.reference.rate"]._crm_table()
         claim = company.crm_late_compensation
         groups = {}
@@ -244,18 +204,14 @@ class CrmInvoicesLateCharge(models.Model):
         """The charge values of ``group`` no run has recorded yet (a run
         that computed them before another run charged them drops them; the
         unique indexes stop two runs at the very same moment)."""
-        self.flush_model()
         keys = {
             (values["move_id"], values["kind"], values["date_to"]) for values in group
         }
         done = {
-            (move_id, kind, date_to)
-            for move_id, kind, date_to in self.env.execute_query(
-                SQL(
-                    "SELECT move_id, kind, date_to FROM crm_invoices_late_charge "
-                    "WHERE move_id IN %s",
-                    tuple({key[0] for key in keys}),
-                )
+            (charge.move_id.id, charge.kind, charge.date_to)
+            for charge in self.search_fetch(
+                [("move_id", "in", list({key[0] for key in keys}))],
+                ["move_id", "kind", "date_to"],
             )
         }
         compensated = {key[0] for key in done if key[1] == "compensation"}

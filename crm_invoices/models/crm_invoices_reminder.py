@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmInvoicesReminder(models.Model):
@@ -62,13 +62,28 @@ class CrmInvoicesReminder(models.Model):
         readonly=True,
     )
     days_overdue = fields.Integer(readonly=True)
-    currency_id = fields.Many2one(related="move_id.currency_id")
+    # the amount is a snapshot of the day it was sent: it keeps its currency
+    currency_id = fields.Many2one("res.currency", readonly=True)
     amount_due = fields.Monetary(
         string="Amount Due",
         currency_field="currency_id",
         readonly=True,
         help="Amount left to pay when the reminder went out.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The amount's currency is the invoice's (read once for the batch,
+        when the caller did not give it)."""
+        missing = [vals for vals in vals_list if not vals.get("currency_id")]
+        if missing:
+            moves = self.env["account.move"].browse(
+                [vals["move_id"] for vals in missing if vals.get("move_id")]
+            )
+            currency_of = {move.id: move.currency_id.id for move in moves}
+            for vals in missing:
+                vals["currency_id"] = currency_of.get(vals.get("move_id"))
+        return super().create(vals_list)
 
     _sql_constraints = [
         (

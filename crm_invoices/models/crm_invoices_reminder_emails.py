@@ -4,21 +4,17 @@ from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
-#: What is rendered of a reminder template (``partner_to``: the recipients).
-RENDERED = ("subject", "body_html", "email_from", "partner_to")
-
 
 class CrmInvoicesReminderEngine(models.AbstractModel):
     """The emails of the reminder job: one per invoice, or one statement per
     customer, made for a whole batch at once.
 
-    Each email is what Odoo's mail composer would post with the level's
-    template (same author, recipients, subtype, reply-to, queue, language),
-    but what every email reads is read once for the batch: the reminders are
-    created together, the invoices' tokens, pay links and interest computed
-    together, the template rendered for all records of a level at once, and
-    the lookups ``message_post`` does per message (alias domain, company,
-    reply-to, author) done once.
+    Each batch is posted by Odoo's mail composer in its batch comment mode
+    (one composer for many records: the template rendered for all of them at
+    once, the company, alias domain and reply-to of every record looked up
+    together, then ``message_post`` on each), and what every email reads is
+    read once for the batch: the reminders are created together, the
+    invoices' tokens, pay links and interest computed together.
     """
 
     _inherit = "crm.invoices.reminder.engine"
@@ -33,6 +29,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             "user_id": self.env.uid if sent_by == "user" else False,
             "days_overdue": days_late,
             "amount_due": move.amount_residual,
+            "currency_id": move.currency_id.id,
             "email_to": email_to,
         }
 
@@ -94,12 +91,11 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             ]
         )
         reminders.flush_recordset()  # the unique constraint speaks before the email
-        moves = self._mail_context(moves).with_context(
-            crm_pay_urls=moves._crm_pay_urls()
+        messages = self._post_with_template(
+            moves,
+            level.mail_template_id,
+            crm_pay_urls=moves._crm_pay_urls(),
         )
-        template = level.mail_template_id.with_env(moves.env)
-        rendered = template._generate_template(moves.ids, RENDERED)
-        messages = self._post_rendered(moves, template, rendered)
         for reminder in reminders:
             reminder.mail_message_id = messages[reminder.move_id.id]
         return reminders
@@ -136,23 +132,15 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         reminders.flush_recordset()  # the unique constraint speaks before the email
         pay_urls = moves._crm_pay_urls()
         interest = moves._crm_late_interest_unbilled(fields.Date.context_today(self))
-        template = self.env.ref("crm_invoices.mail_template_statement")
-        customers = self._mail_context(statements.partner_id)
-        rendered, recipients = {}, {}
-        for statement, group in zip(statements, groups, strict=True):
-            customer = statement.partner_id
-            # the statement is the template's context: rendered per customer
-            by_customer = (
-                template.with_env(customers.env)
-                .with_context(crm_statement=self._statement(group, pay_urls, interest))
-                ._generate_template(customer.ids, RENDERED)
-            )
-            rendered[statement.id] = by_customer[customer.id]
-            recipients[statement.id] = self._statement_recipients(group).ids
         # posted on the statement, which only those who may see the
         # company's invoices read: never on the customer's contact
-        messages = self._post_rendered(
-            self._mail_context(statements), template, rendered, recipients
+        messages = self._post_with_template(
+            statements,
+            self.env.ref("crm_invoices.mail_template_statement"),
+            crm_statements={
+                statement.id: self._statement(group, pay_urls, interest)
+                for statement, group in zip(statements, groups, strict=True)
+            },
         )
         for reminder in reminders:
             reminder.mail_message_id = messages[reminder.statement_id.id]
@@ -205,6 +193,9 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
                     interest_totals.get(line["currency"], 0) + line["interest"]
                 )
         return {
+            "partner_to": ",".join(
+                str(partner_id) for partner_id in self._statement_recipients(group).ids
+            ),
             "lines": lines,
             "totals": list(totals.items()),
             "interest": list(interest_totals.items()),
@@ -213,65 +204,45 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         }
 
     @api.model
-    def _mail_context(self, records):
-        # No signup invitation in a reminder: preparing one writes the customer,
-        # which two runs reminding the same customer would do at once.
-        return records.with_context(
-            mail_notify_force_send=False,
-            mail_create_nosubscribe=True,  # the job follows no invoice
-            lang=None,
-            crm_invoices_no_signup=True,
-        )
+    def _post_with_template(self, records, template, **context):
+        """Post ``template`` on each of ``records`` (invoices or statements:
+        their ``partner_id`` is the customer) with Odoo's mail composer in
+        batch comment mode -- what its "send" does for several records -- one
+        composer per customer language, which copies the template's text in
+        that language; ``context``: what the template reads from ``ctx``.
 
-    @api.model
-    def _post_rendered(self, records, template, rendered, recipients=None):
-        """Post on each of ``records`` its email ``rendered`` from
-        ``template`` (``_generate_template``'s values), as the mail composer
-        does.
-
-        :param recipients: ``{record id: partner ids}``, else the template's
+        No signup invitation in a reminder: preparing one writes the
+        customer, which two runs reminding the same customer would do at
+        once; the job follows nothing it writes to.
         :return: ``{record id: message}``
         """
-        subtype = self.env.ref("mail.mt_comment").id
-        alias_domains = records.sudo()._mail_get_alias_domains(
-            default_company=self.env.company
-        )
-        companies = records._mail_get_companies(default=self.env.company)
-        senders = {}
+        by_lang = {}
         for record in records:
-            email_from = rendered[record.id].get("email_from")
-            senders.setdefault(email_from, []).append(record.id)
-        authors, reply_to = {}, {}
-        for email_from, ids in senders.items():
-            author_id, _email = records[:1]._message_compute_author(
-                None, email_from, raise_on_email=False
-            )
-            authors[email_from] = author_id or self.env.user.partner_id.id
-            reply_to.update(
-                records.browse(ids)._notify_get_reply_to(default=email_from)
-            )
+            by_lang.setdefault(record.partner_id.lang or False, []).append(record.id)
         messages = {}
-        for record in records:
-            values = rendered[record.id]
-            email_from = values.get("email_from")
-            partner_ids = (
-                recipients[record.id]
-                if recipients is not None
-                else values.get("partner_ids") or []
+        for lang, ids in by_lang.items():
+            composer = (
+                self.env["mail.compose.message"]
+                .with_context(
+                    mail_notify_force_send=False,
+                    mail_create_nosubscribe=True,
+                    crm_invoices_no_signup=True,
+                    lang=lang or None,
+                    **context,
+                )
+                .create(
+                    {
+                        "composition_mode": "comment",
+                        "model": records._name,
+                        "res_ids": ids,
+                        "template_id": template.id,
+                        "message_type": "comment",
+                        "subtype_id": self.env.ref("mail.mt_comment").id,
+                        "email_add_signature": False,
+                    }
+                )
             )
-            messages[record.id] = record.message_post(
-                body=values.get("body_html") or "",
-                subject=values.get("subject"),
-                email_from=email_from,
-                author_id=authors[email_from],
-                partner_ids=partner_ids,
-                message_type="comment",
-                subtype_id=subtype,
-                email_layout_xmlid=template.email_layout_xmlid or False,
-                mail_auto_delete=template.auto_delete,
-                email_add_signature=False,
-                record_company_id=companies[record.id].id,
-                record_alias_domain_id=alias_domains[record.id].id,
-                reply_to=reply_to[record.id],
-            )
+            # the composer posts on its records in their order, one each
+            posted = composer._action_send_mail()[1]
+            messages.update(zip(ids, posted, strict=True))
         return messages

@@ -5,8 +5,8 @@ from psycopg2 import OperationalError
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL
 
+from .. import queries
 from ..lib import reminder_schedule
 from ..lib.batch_job import may_commit
 
@@ -56,30 +56,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         if moves is not None:
             domain = domain + [("id", "in", moves.ids)]
         eligible = self.env["account.move"]._search(domain)
-        self.env["crm.invoices.reminder"].flush_model(["move_id", "level_id"])
-        self.env["account.move"].flush_model(["company_id", "invoice_date_due"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT move.id,
-                       move.company_id,
-                       %(today)s::date - move.invoice_date_due,
-                       COALESCE(
-                           ARRAY_AGG(ARRAY[level.id, level.delay_days])
-                               FILTER (WHERE level.id IS NOT NULL),
-                           '{}'
-                       )
-                  FROM account_move move
-             LEFT JOIN crm_invoices_reminder reminder ON reminder.move_id = move.id
-             LEFT JOIN crm_invoices_reminder_level level ON level.id = reminder.level_id
-                 WHERE move.id IN %(eligible)s
-              GROUP BY move.id
-              ORDER BY move.id
-                """,
-                today=today,
-                eligible=eligible.subselect(),
-            )
-        )
+        rows = queries.reminder_candidates(self.env, eligible, today)
         return [
             (
                 move_id,
@@ -156,18 +133,11 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
             return moves
         try:
             with self.env.cr.savepoint():
-                rows = self.env.execute_query(
-                    SQL(
-                        "SELECT id FROM account_move WHERE id IN %s "
-                        "ORDER BY id FOR UPDATE SKIP LOCKED",
-                        tuple(moves.ids),
-                    )
-                )
+                return queries.lock_free_invoices(self.env, moves)
         except OperationalError as error:
             if not _is_concurrency_error(error):
                 raise
             return moves.browse()
-        return moves.browse([row[0] for row in rows])
 
     @api.model
     def _send(self, todo, sent_by):

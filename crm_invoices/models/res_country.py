@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ..lib.perfex_ids import PERFEX_COUNTRY_IDS
 
@@ -16,20 +15,10 @@ class ResCountry(models.Model):
 
     @api.model
     def _crm_load_perfex_ids(self):
-        """Perfex's country ids, by ISO code, in one statement."""
-        self.flush_model(["code", "crm_perfex_id"])
-        codes, ids = zip(*sorted(PERFEX_COUNTRY_IDS.items()), strict=True)
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE res_country country
-                   SET crm_perfex_id = perfex.id
-                  FROM unnest(%s::varchar[], %s::int[]) AS perfex(code, id)
-                 WHERE country.code = perfex.code
-                   AND country.crm_perfex_id IS DISTINCT FROM perfex.id
-                """,
-                list(codes),
-                list(ids),
-            )
-        )
-        self.invalidate_model(["crm_perfex_id"])
+        """Perfex's country ids, by ISO code (written together when flushed)."""
+        for country in self.with_context(active_test=False).search(
+            [("code", "in", list(PERFEX_COUNTRY_IDS))]
+        ):
+            perfex_id = PERFEX_COUNTRY_IDS[country.code]
+            if country.crm_perfex_id != perfex_id:
+                country.crm_perfex_id = perfex_id

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .. import queries
 from ..lib import ar_metrics, ar_trend
 from ..lib import invoice_status as status_rules
 
@@ -69,18 +70,6 @@ class CrmInvoicesArTrend(models.Model):
         help="Money received on invoices in the month (payments and bank "
         "transfers; credit notes are not money).",
     )
-    collected_pay_link = fields.Monetary(
-        string="Collected by Pay Link",
-        currency_field="currency_id",
-        readonly=True,
-        help="Paid online through a pay link or the customer portal.",
-    )
-    collected_bank = fields.Monetary(
-        string="Collected by Bank Transfer",
-        currency_field="currency_id",
-        readonly=True,
-        help="Bank statement lines matched to the invoices by the bank addon.",
-    )
     collected_manual = fields.Monetary(
         string="Collected by Hand",
         currency_field="currency_id",
@@ -123,18 +112,22 @@ class CrmInvoicesArTrend(models.Model):
         "crm.invoices.reminder": ["date", "company_id"],
     }
 
-    #: The measures summed month by month (their group's figure is the sum of
-    #: its rows), in the order of the query's columns.
-    _trend_sums = (
-        "receivable",
-        "credit_sales_window",
-        "due_count",
-        "paid_on_time_count",
-        *(f"overdue_{key}" for key in ar_trend.OVERDUE_BUCKETS),
-        "collected",
-        *(f"collected_{key}" for key in ar_trend.CHANNEL_KEYS),
-        "reminders_started",
-    )
+    def _trend_sums(self):
+        """The measures summed month by month (their group's figure is the
+        sum of its rows), in the order of the query's columns: the base
+        measures, the money of each channel (:meth:`_trend_channels`) and
+        each marker (:meth:`_trend_markers`) -- an addon that adds a channel
+        or a marker adds its field, nothing here."""
+        return (
+            "receivable",
+            "credit_sales_window",
+            "due_count",
+            "paid_on_time_count",
+            *(f"overdue_{key}" for key in ar_trend.OVERDUE_BUCKETS),
+            "collected",
+            *(f"collected_{key}" for key in self._trend_channel_keys()),
+            *self._trend_markers(),
+        )
 
     @property
     def _table_query(self):
@@ -157,7 +150,7 @@ class CrmInvoicesArTrend(models.Model):
             SQL("(%s::date, %s::date, %s)", first, end, ar_trend.month_number(first))
             for first, end in ar_trend.months(today)
         )
-        measures = self._trend_sums
+        measures = self._trend_sums()
 
         def facts(values, source, keys="moves", month="months"):
             """One branch of the facts: ``values`` of some measures per month
@@ -475,7 +468,7 @@ class CrmInvoicesArTrend(models.Model):
                             channel,
                             key,
                         )
-                        for key in ar_trend.CHANNEL_KEYS
+                        for key in self._trend_channel_keys()
                     },
                 },
                 SQL(
@@ -570,8 +563,7 @@ class CrmInvoicesArTrend(models.Model):
         """PostgreSQL's JIT compiler, which its cost estimate of this one big
         statement triggers, spends longer compiling than the statement runs
         (1.3 of 3.4 s on 100,000 invoices): off for this transaction."""
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
+        queries.plan_one_big_statement(self.env.cr)
         return super()._read_group(*args, **kwargs)
 
     def _trend_markers(self):
@@ -586,9 +578,28 @@ class CrmInvoicesArTrend(models.Model):
             ),
         }
 
+    def _trend_channels(self):
+        """``{key: SQL condition on counterpart}``: how the money of a
+        settlement was collected, as SQL on ``counterpart`` (the payment's or
+        the bank statement line's entry); each key has its measure
+        ``collected_<key>``.  Money no channel claims was collected by hand
+        (:data:`..lib.ar_trend.BY_HAND`).  The pay link and bank addons add
+        theirs with ``super()``."""
+        return {}
+
+    def _trend_channel_keys(self):
+        return (*self._trend_channels(), ar_trend.BY_HAND)
+
     def _trend_channel_sql(self):
-        """How the money of a settlement was collected, one of
-        :data:`..lib.ar_trend.CHANNEL_KEYS`, as SQL on ``counterpart`` (the
-        payment's or the bank statement line's entry).  Here: by hand; the pay
-        link and bank addons tell theirs apart with ``super()``."""
-        return SQL("'manual'")
+        """The channel of a settlement (one of :meth:`_trend_channel_keys`)."""
+        channels = self._trend_channels()
+        if not channels:
+            return SQL("%s", ar_trend.BY_HAND)
+        return SQL(
+            "CASE %s ELSE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", condition, key)
+                for key, condition in channels.items()
+            ),
+            ar_trend.BY_HAND,
+        )

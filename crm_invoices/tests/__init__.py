@@ -21,3 +21,4 @@ from . import test_reminder_emails
 from . import test_money_fields
 from . import test_collector_screens
 from . import test_in_dispute
+from . import test_queries

@@ -158,3 +158,48 @@ class TestMigrations(TransactionCase):
         self.env.invalidate_all()
         self.assertIn("crm_late_interest_amount", first.body_html)
         self.assertIn("Our own reminder", second.body_html)
+
+    def test_the_statement_template_moves_to_the_statement(self):
+        """18.0.1.7.0 renders statements on their own record: the shipped
+        template is reset, an edited one moved with its expressions."""
+        script = _post_migrate("crm_invoices", "18.0.1.7.0")
+        template = self.env.ref("crm_invoices.mail_template_statement")
+        as_before = {
+            "model_id": self.env["ir.model"]._get_id("res.partner"),
+            "partner_to": False,
+            "lang": "{{ object.lang }}",
+            "body_html": (
+                '<div><t t-set="statement" t-value="ctx.get(\'crm_statement\') '
+                'or {}"/><p>Salut <t t-out="object.name or \'\'"/>, our own '
+                "words: <t t-out=\"len(statement.get('lines', []))\"/></p></div>"
+            ),
+        }
+        template.with_user(SUPERUSER_ID).write(as_before)
+        self.env.flush_all()
+        with mute_logger("odoo.addons.crm_invoices.migration"):
+            script.migrate(self.env.cr, "18.0.1.6.0")
+        self.env.invalidate_all()
+        self.assertEqual(template.model, "crm.invoices.statement")
+        self.assertIn("ctx.get('crm_statements')", template.body_html)
+        self.assertNotIn("our own words", template.body_html, "nobody edited it")
+        user = self.env["res.users"].create(
+            {
+                "name": "Statement Editor",
+                "login": "statement_editor",
+                "groups_id": [Command.set([self.env.ref("base.group_system").id])],
+            }
+        )
+        template.with_user(user).write(as_before)
+        self.env.flush_all()
+        with mute_logger("odoo.addons.crm_invoices.migration"):
+            script.migrate(self.env.cr, "18.0.1.6.0")
+        self.env.invalidate_all()
+        self.assertEqual(template.model, "crm.invoices.statement")
+        self.assertIn("our own", template.body_html, "a company's words kept")
+        self.assertIn(
+            "(ctx.get('crm_statements') or {}).get(object.id) or {}",
+            template.body_html,
+        )
+        self.assertIn("object.partner_id.name", template.body_html)
+        self.assertEqual(template.lang, "{{ object.partner_id.lang }}")
+        self.assertIn("partner_to", template.partner_to)

@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 from freezegun import freeze_time
@@ -6,6 +7,8 @@ from odoo.tests import tagged
 
 from .common import CrmInvoicesCommon
 from .test_reminders import DUE, day
+
+_logger = logging.getLogger(__name__)
 
 #: The most an email of the reminder job may cost, in queries, beyond what
 #: the job costs whatever it sends (issue 24: "at most 15 per email").
@@ -51,6 +54,12 @@ class TestReminderEmails(CrmInvoicesCommon):
         self._job_queries(self._customers(1), per_customer)  # caches warm
         emails = self._job_queries(self._customers(2), per_customer)
         more = self._job_queries(self._customers(8), per_customer)
+        _logger.info(
+            "reminder emails (%s, %s invoice(s) each): %.1f queries per email",
+            grouping,
+            per_customer,
+            (more - emails) / 6,
+        )
         return (more - emails) / 6
 
     def test_an_email_per_invoice_costs_a_few_queries(self):

@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
+from .. import queries
 from ..lib import bank_iban
 
 
@@ -204,21 +204,8 @@ class AccountBankStatementLine(models.Model):
         """
         self.ensure_one()
         self.env["account.move.line"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM account_bank_statement_line WHERE id = %s FOR UPDATE",
-                self.id,
-            )
-        )
         receivables = invoices.line_ids._crm_receivable()
-        if receivables:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM account_move_line WHERE id IN %s "
-                    "ORDER BY id FOR UPDATE",
-                    tuple(receivables.ids),
-                )
-            )
+        queries.lock_for_reconciliation(self.env, self, receivables)
         self.invalidate_recordset()
         receivables.invalidate_recordset()
         if self.is_reconciled:

@@ -1,7 +1,9 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import split_every
+
+from .. import queries
 
 _logger = logging.getLogger(__name__)
 
@@ -154,14 +156,7 @@ class CrmInvoicesBankImportChunk(models.Model):
         (one query): a file imported again before its lines are created is
         already imported."""
         self.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT line->>'unique_import_id' "
-                "FROM crm_invoices_bank_import_chunk chunk, "
-                "jsonb_array_elements(chunk.transactions) line "
-                "WHERE chunk.error IS NULL"
-            )
-        )
+        rows = queries.pending_import_identities(self.env)
         return {identity for (identity,) in rows if identity}
 
     @api.model
@@ -171,15 +166,9 @@ class CrmInvoicesBankImportChunk(models.Model):
         report the progress (Odoo runs the job again while chunks remain),
         and tell the user whose statement is complete."""
         chunks = self.sudo()  # the job's own records
-        rows = chunks.env.execute_query(
-            SQL(
-                "SELECT id FROM crm_invoices_bank_import_chunk WHERE error IS NULL "
-                "ORDER BY statement_id, sequence, id LIMIT 1 FOR UPDATE SKIP LOCKED"
-            )
-        )
-        if not rows:
+        chunk = queries.take_next_chunk(chunks)
+        if not chunk:
             return
-        chunk = chunks.browse(rows[0][0])
         try:
             with chunks.env.cr.savepoint():
                 created = chunk._create_lines()

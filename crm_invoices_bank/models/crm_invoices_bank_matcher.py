@@ -7,10 +7,11 @@ from psycopg2 import OperationalError
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL, html2plaintext, split_every
+from odoo.tools import html2plaintext, split_every
 
 from odoo.addons.crm_invoices.lib import invoice_status
 
+from .. import queries
 from ..lib import bank_iban, bank_match, bank_names, bank_refs
 
 _logger = logging.getLogger(__name__)
@@ -40,22 +41,7 @@ class CrmInvoicesBankMatcher(models.AbstractModel):
     def _iban_partners(self, companies):
         """``{IBAN: commercial partner id}`` of the bank accounts usable by
         ``companies``; an IBAN of two customers points at neither."""
-        self.env["res.partner.bank"].flush_model(
-            ["sanitized_acc_number", "partner_id", "active", "company_id"]
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT bank.sanitized_acc_number, partner.commercial_partner_id
-                  FROM res_partner_bank bank
-                  JOIN res_partner partner ON partner.id = bank.partner_id
-                 WHERE bank.active
-                   AND (bank.company_id IS NULL OR bank.company_id IN %s)
-                """,
-                tuple(companies.ids) or (0,),
-            )
-        )
+        rows = queries.bank_account_owners(self.env, companies)
         found = defaultdict(set)
         for account, partner_id in rows:
             iban = bank_iban.normalize(account)
@@ -165,20 +151,7 @@ class CrmInvoicesBankMatcher(models.AbstractModel):
         knows -- its customers and their contacts, invoiced or not, and
         anyone else in its address book -- each known as its commercial
         partner: one query."""
-        self.env["res.partner"].flush_model(
-            ["name", "commercial_partner_id", "company_id", "active"]
-        )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT id, name, commercial_partner_id
-                  FROM res_partner
-                 WHERE active AND name IS NOT NULL
-                   AND (company_id IS NULL OR company_id = %s)
-                """,
-                company.id,
-            )
-        )
+        rows = queries.partner_names(self.env, company)
         return bank_names.NameIndex(
             {pid: (name, commercial or pid) for pid, name, commercial in rows}
         )
@@ -214,57 +187,7 @@ class CrmInvoicesBankMatcher(models.AbstractModel):
         one ``INSERT`` of the suggested invoices)."""
         if not results:
             return
-        lines.flush_model()
-        rows = [
-            SQL(
-                "(%s, %s, %s, %s)",
-                line_id,
-                match.kind,
-                match.confidence,
-                ",".join(match.reasons),
-            )
-            for line_id, match in results.items()
-        ]
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_bank_statement_line line
-                   SET crm_match_kind = data.kind,
-                       crm_match_confidence = data.confidence,
-                       crm_match_reasons = NULLIF(data.reasons, '')
-                  FROM (VALUES %s) AS data(id, kind, confidence, reasons)
-                 WHERE line.id = data.id
-                """,
-                SQL(", ").join(rows),
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM crm_bank_statement_line_match_rel WHERE line_id IN %s",
-                tuple(results),
-            )
-        )
-        pairs = [
-            SQL("(%s, %s)", line_id, move_id)
-            for line_id, match in results.items()
-            for move_id in match.invoice_ids
-        ]
-        if pairs:
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO crm_bank_statement_line_match_rel (line_id, move_id) "
-                    "VALUES %s ON CONFLICT DO NOTHING",
-                    SQL(", ").join(pairs),
-                )
-            )
-        lines.invalidate_model(
-            [
-                "crm_match_kind",
-                "crm_match_confidence",
-                "crm_match_reasons",
-                "crm_match_move_ids",
-            ]
-        )
+        queries.store_matches(self.env, lines, results)
 
     def _match_and_reconcile(self, lines, now_limit=None):
         """Match ``lines``, then reconcile the certain matches: what a

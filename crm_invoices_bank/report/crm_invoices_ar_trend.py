@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -9,9 +9,15 @@ class CrmInvoicesArTrend(models.Model):
 
     _inherit = "crm.invoices.ar.trend"
 
-    def _trend_channel_sql(self):
-        return SQL(
-            "CASE WHEN counterpart.statement_line_id IS NOT NULL THEN 'bank'"
-            " ELSE %s END",
-            super()._trend_channel_sql(),
-        )
+    collected_bank = fields.Monetary(
+        string="Collected by Bank Transfer",
+        currency_field="currency_id",
+        readonly=True,
+        help="Bank statement lines matched to the invoices by the bank addon.",
+    )
+
+    def _trend_channels(self):
+        return {
+            **super()._trend_channels(),
+            "bank": SQL("counterpart.statement_line_id IS NOT NULL"),
+        }

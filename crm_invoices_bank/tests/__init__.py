@@ -6,3 +6,4 @@ from . import test_large_statements
 from . import test_bank_money_fields
 from . import test_bank_references
 from . import test_large_imports
+from . import test_queries

@@ -249,6 +249,16 @@ class TestBankMatching(BankCommon):
         self.assertAlmostEqual(trend["collected_bank"], by_bank.amount_total)
         self.assertAlmostEqual(trend["collected_manual"], by_hand.amount_total)
 
+    def test_the_trend_asks_every_installed_addon_for_its_channels(self):
+        trend = self.env["crm.invoices.ar.trend"]
+        keys = trend._trend_channel_keys()
+        self.assertIn("bank", keys)
+        self.assertEqual(keys[-1], "manual", "what no channel claims")
+        self.assertIn("collected_bank", trend._trend_sums())
+        if "pay_links_started" in trend._fields:  # the pay link addon too
+            self.assertIn("pay_link", keys)
+            self.assertIn("pay_links_started", trend._trend_sums())
+
     def test_matching_costs_the_same_queries_for_5_or_50_lines(self):
         def statement(count):
             return self.env["account.bank.statement"].create(

@@ -11,9 +11,10 @@ from functools import lru_cache
 
 import holidays
 
+from .efactura_states import REPORTED as REPORTED_STATES
+from .efactura_states import SHOWN_AS_IS
+
 WORKING_DAYS = 5
-#: e-Factura states that count as reported within the deadline.
-REPORTED_STATES = ("sent", "accepted")
 #: Days before the deadline from which an invoice is "soon" due.
 SOON_DAYS = 2
 
@@ -98,7 +99,7 @@ def display(state, urgency_level, posted):
     due today), else that it is not sent yet; ``None`` for a draft."""
     if not posted:
         return None
-    if state in REPORTED_STATES or state in ("rejected", "error", "sending"):
+    if state in SHOWN_AS_IS:
         return state
     if urgency_level in ("late", "today"):
         return urgency_level

@@ -7,8 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from ..lib import deadline, rule_help, validation
-from .crm_invoices_efactura_submission import LIVE_STATES
+from ..lib import deadline, efactura_states, rule_help, validation
 
 _logger = logging.getLogger(__name__)
 
@@ -17,17 +16,10 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     crm_efactura_state = fields.Selection(
-        [
-            ("to_send", "To send"),
-            ("sending", "Sending"),
-            ("sent", "Sent"),
-            ("accepted", "Accepted"),
-            ("rejected", "Rejected"),
-            ("error", "Error"),
-        ],
+        list(efactura_states.STATES),
         string="e-Factura",
-        copy=False,
-        readonly=True,
+        compute="_compute_crm_efactura_state",
+        store=True,
         index=True,
         tracking=True,
         help="To send: valid, waiting for the next exchange with ANAF. Sending: "
@@ -35,6 +27,14 @@ class AccountMove(models.Model):
         "ANAF accepted it and signed it. Rejected: ANAF refused it (its errors "
         "are on the invoice: correct, reset and post again). Error: it cannot "
         "be sent as it is (local validation errors, or an upload refused).",
+    )
+    crm_efactura_step = fields.Selection(
+        list(efactura_states.STEPS),
+        string="e-Factura Exchange Step",
+        copy=False,
+        readonly=True,
+        help="What l10n_ro_edi's own state does not say: waiting for the "
+        "exchange, being uploaded, refused by ANAF's rules here or by ANAF.",
     )
     crm_efactura_index = fields.Char(
         string="e-Factura Index", copy=False, readonly=True, index=True
@@ -93,6 +93,13 @@ class AccountMove(models.Model):
     # computes
     # ------------------------------------------------------------------
 
+    @api.depends("l10n_ro_edi_state", "crm_efactura_step")
+    def _compute_crm_efactura_state(self):
+        for move in self:
+            move.crm_efactura_state = efactura_states.invoice_state(
+                move.l10n_ro_edi_state, move.crm_efactura_step
+            )
+
     @api.depends("move_type", "company_id.country_id")
     def _compute_crm_efactura_applicable(self):
         for move in self:
@@ -147,7 +154,7 @@ class AccountMove(models.Model):
         state = self.crm_efactura_state
         if state == "accepted":
             return _("ANAF accepted the invoice: nothing left to do.")
-        if state in ("sending", "sent"):
+        if state in efactura_states.AT_ANAF:  # accepted: said above
             return _(
                 "ANAF has the invoice and is processing it: its answer is read by "
                 "the exchange job, every ten minutes."
@@ -426,14 +433,14 @@ class AccountMove(models.Model):
             lambda move: (
                 move.state == "posted"
                 and move._crm_efactura_in_scope()
-                and move.crm_efactura_state in (False, "error", "rejected")
+                and move.crm_efactura_state in efactura_states.SENDABLE
                 and not move.crm_efactura_submission_ids.filtered(
-                    lambda sub: sub.state in LIVE_STATES
+                    lambda sub: sub.state in efactura_states.LIVE_SUBMISSIONS
                 )
             )
         )
         if queued:
-            queued.sudo().write({"crm_efactura_state": "to_send"})
+            queued.sudo().write({"crm_efactura_step": "to_send"})
             cron = self.env.ref(
                 "crm_invoices_efactura.ir_cron_crm_invoices_efactura_exchange",
                 raise_if_not_found=False,
@@ -449,16 +456,14 @@ class AccountMove(models.Model):
             lambda move: move.state == "posted" and move._crm_efactura_in_scope()
         )
         busy = eligible.filtered(
-            lambda move: (
-                move.crm_efactura_state in ("to_send", "sending", "sent", "accepted")
-            )
+            lambda move: move.crm_efactura_state in efactura_states.QUEUED
         )
         invalid = self.browse()
         for move in eligible - busy:
             _xml, findings = move._crm_efactura_check()
             if self._crm_efactura_has_errors(findings):
                 invalid |= move
-        invalid.sudo().write({"crm_efactura_state": "error"})
+        invalid.sudo().write({"crm_efactura_step": "error"})
         queued = (eligible - busy - invalid)._crm_efactura_queue()
         return self._crm_bulk_result(
             self.env._("%(count)s invoice(s) queued for ANAF."),
@@ -490,13 +495,13 @@ class AccountMove(models.Model):
         # EXTENDS l10n_ro_edi: also while an upload is under way
         res = super()._compute_show_reset_to_draft_button()
         for move in self:
-            if move.crm_efactura_state in ("sending", "sent", "accepted"):
+            if move.crm_efactura_state in efactura_states.AT_ANAF:
                 move.show_reset_to_draft_button = False
         return res
 
     def button_draft(self):
         reported = self.filtered(
-            lambda move: move.crm_efactura_state in ("sending", "sent", "accepted")
+            lambda move: move.crm_efactura_state in efactura_states.AT_ANAF
         )
         if reported:
             raise UserError(
@@ -510,8 +515,8 @@ class AccountMove(models.Model):
         res = super().button_draft()
         # a rejected or invalid invoice is corrected as a draft, then posted again
         self.filtered(
-            lambda move: move.crm_efactura_state in ("to_send", "error", "rejected")
-        ).sudo().write({"crm_efactura_state": False})
+            lambda move: move.crm_efactura_state in efactura_states.CLEARED_BY_RESET
+        ).sudo().write({"crm_efactura_step": False})
         return res
 
     # ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..lib import spv_schedule
+from ..lib import efactura_states, spv_schedule
 
 
 class CrmInvoicesEfacturaDigest(models.AbstractModel):
@@ -22,7 +22,7 @@ class CrmInvoicesEfacturaDigest(models.AbstractModel):
             (
                 "problems",
                 moves.search(
-                    base + [("crm_efactura_state", "in", ("rejected", "error"))]
+                    base + [("crm_efactura_state", "in", efactura_states.TO_CORRECT)]
                 ),
             ),
         ]

@@ -7,10 +7,10 @@ from psycopg2 import OperationalError
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import SQL
 
 from odoo.addons.crm_invoices.lib.batch_job import may_commit
 
+from .. import queries
 from ..lib import anaf_client, spv_schedule
 
 _logger = logging.getLogger(__name__)
@@ -148,23 +148,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
     @api.model
     def _next_due(self, exclude):
         """The next invoice to upload, locked (another run skips it)."""
-        self.env["account.move"].flush_model(
-            ["crm_efactura_state", "crm_efactura_deadline"]
-        )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT id FROM account_move
-                 WHERE crm_efactura_state = 'to_send' AND state = 'posted'
-                   AND id NOT IN %s
-                 ORDER BY crm_efactura_deadline NULLS LAST, id
-                 LIMIT 1
-                 FOR UPDATE SKIP LOCKED
-                """,
-                tuple(exclude) or (0,),
-            )
-        )
-        return self.env["account.move"].browse(rows[0][0]) if rows else None
+        return queries.take_next_to_upload(self.env["account.move"], exclude)
 
     @api.model
     def _upload_due(self, limit=MAX_UPLOADS):
@@ -180,7 +164,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
                     raise
                 self.env.cr.rollback()
                 break
-            if move is None:
+            if not move:
                 break
             seen.add(move.id)
             if move.company_id.id in blocked:
@@ -223,7 +207,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
             self._commit()
             return "blocked"
         if move._crm_efactura_has_errors(findings):
-            move.crm_efactura_state = "error"
+            move.crm_efactura_step = "error"
             self._commit()
             return "invalid"
         submission = self._claim(move, xml)
@@ -270,37 +254,16 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
         )
         # the unique index on live submissions decides; no error, no log
         submissions = self.env["crm.invoices.efactura.submission"]
-        submissions.flush_model()
-        now = fields.Datetime.now()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO crm_invoices_efactura_submission
-                       (move_id, company_id, state, xml_attachment_id,
-                        attempt_date, check_count, adopted,
-                        create_uid, create_date, write_uid, write_date)
-                VALUES (%s, %s, 'uploading', %s, %s, 0, false, %s, %s, %s, %s)
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """,
-                move.id,
-                move.company_id.id,
-                attachment.id,
-                now,
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-            )
+        claimed = queries.claim_upload(
+            submissions, move, attachment, fields.Datetime.now()
         )
-        if not rows:
+        if not claimed:
             attachment.unlink()
             return None
-        submission = submissions.browse(rows[0][0])
         move.invalidate_recordset(["crm_efactura_submission_ids"])
-        move.crm_efactura_state = "sending"
+        move.crm_efactura_step = "sending"
         self._commit()
-        return submission
+        return claimed
 
     @api.model
     def _upload_failed(self, submission, error):
@@ -320,7 +283,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
             return "unknown"
         if error.kind == "rejected":
             submission.write({"state": "error", "message": error.message})
-            move.write({"crm_efactura_state": "error"})
+            move.write({"crm_efactura_step": "error"})
             move._crm_efactura_set_findings_from_anaf(error.message)
             move.message_post(
                 body=self.env._(
@@ -333,14 +296,14 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
             attachment = submission.xml_attachment_id
             submission.unlink()
             attachment.unlink()
-            move.write({"crm_efactura_state": "to_send"})
+            move.write({"crm_efactura_step": "to_send"})
             self.env["crm.invoices.efactura.pause"]._pause(
                 move.company_id, "upload", error
             )
         else:
             # nothing was uploaded (an odd answer): try later
             submission.write({"state": "failed", "message": error.message})
-            move.write({"crm_efactura_state": "to_send"})
+            move.write({"crm_efactura_step": "to_send"})
             move.message_post(
                 body=self.env._(
                     "e-Factura not uploaded (%(error)s); it will be tried again.",
@@ -362,7 +325,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
                 "next_check": spv_schedule.next_status_check(now, 0),
             }
         )
-        move.write({"crm_efactura_state": "sent", "crm_efactura_index": index})
+        move.write({"crm_efactura_step": False, "crm_efactura_index": index})
         # l10n_ro_edi's own record: its state keeps the invoice from being
         # reset to draft, as in Odoo
         move._l10n_ro_edi_get_sent_and_failed_documents().unlink()
@@ -490,9 +453,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
         submission.write(values)
         move._l10n_ro_edi_get_sent_and_failed_documents().unlink()
         if state == "accepted":
-            move.write(
-                {"crm_efactura_state": "accepted", "crm_efactura_findings": False}
-            )
+            move.write({"crm_efactura_step": False, "crm_efactura_findings": False})
             move._l10n_ro_edi_create_document_invoice_validated(
                 {
                     "key_loading": submission.index,
@@ -504,7 +465,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
             )
             move.message_post(body=self.env._("ANAF accepted the e-Factura."))
         else:
-            move.write({"crm_efactura_state": "rejected"})
+            move.write({"crm_efactura_step": "rejected"})
             move._crm_efactura_set_findings_from_anaf("\n".join(errors))
             move._l10n_ro_edi_create_document_invoice_sending_failed(
                 {
@@ -632,7 +593,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
                 submission.attempt_date, now, False
             ):
                 submission.write({"state": "lost"})
-                submission.move_id.write({"crm_efactura_state": "to_send"})
+                submission.move_id.write({"crm_efactura_step": "to_send"})
                 submission.move_id.message_post(
                     body=self.env._(
                         "ANAF's message list does not show the e-Factura upload of "
@@ -668,7 +629,7 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
         for submission in submissions:
             submission.write({"state": "expired"})
             move = submission.move_id
-            move.write({"crm_efactura_state": "error"})
+            move.write({"crm_efactura_step": "error"})
             move.message_post(
                 body=self.env._(
                     "The outcome of the e-Factura upload of %(date)s is unknown and "

@@ -1,9 +1,6 @@
 from odoo import fields, models
-from odoo.tools import SQL
 
-#: Submissions that stand for the invoice at ANAF (or may, while an upload's
-#: outcome is unknown): at most one per invoice, enforced by a unique index.
-LIVE_STATES = ("uploading", "unknown", "sent", "accepted")
+from .. import queries
 
 
 class CrmInvoicesEfacturaSubmission(models.Model):
@@ -80,12 +77,5 @@ class CrmInvoicesEfacturaSubmission(models.Model):
 
     def init(self):
         res = super().init()
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS "
-                "crm_invoices_efactura_submission_one_live "
-                "ON crm_invoices_efactura_submission (move_id) WHERE state IN %s",
-                LIVE_STATES,
-            )
-        )
+        queries.create_one_live_submission_index(self.env.cr)
         return res

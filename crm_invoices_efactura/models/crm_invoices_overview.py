@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..lib import efactura_states
+
 
 class CrmInvoicesOverview(models.AbstractModel):
     _inherit = "crm.invoices.overview"
@@ -13,7 +15,7 @@ class CrmInvoicesOverview(models.AbstractModel):
             ("company_id", "=", company.id),
             ("state", "=", "posted"),
             "|",
-            ("crm_efactura_state", "in", ("rejected", "error")),
+            ("crm_efactura_state", "in", efactura_states.TO_CORRECT),
             ("crm_efactura_urgency", "in", ("late", "today")),
         ]
         items.append(

@@ -4,3 +4,4 @@ from . import test_watch
 from . import test_xml
 from . import test_credentials
 from . import test_tour
+from . import test_queries

@@ -126,6 +126,29 @@ class EfacturaCommon(CrmInvoicesCommon):
             move.action_post()
         return move
 
+    @staticmethod
+    def reported(move, state):
+        """``move`` as the exchange leaves it at ``state``: what ANAF has is
+        l10n_ro_edi's document (sent, accepted), the rest the exchange's
+        step."""
+        move = move.sudo()
+        move._l10n_ro_edi_get_sent_and_failed_documents().unlink()
+        if state == "sent":
+            move._l10n_ro_edi_create_document_invoice_sent(
+                {"key_loading": "1000", "attachment_raw": b"<Invoice/>"}
+            )
+        elif state == "accepted":
+            move._l10n_ro_edi_create_document_invoice_validated(
+                {
+                    "key_loading": "1000",
+                    "key_signature": "signature",
+                    "key_certificate": "certificate",
+                    "attachment_raw": b"<Invoice/>",
+                }
+            )
+        move.crm_efactura_step = False if state in ("sent", "accepted") else state
+        return move
+
     @classmethod
     def taxes_of(cls, line):
         tax = line.get("tax", "tvac_19")

@@ -77,7 +77,7 @@ class TestEfacturaWatch(EfacturaStubCommon, HttpCase):
             }.items()
         }
         sent = self.ro_invoice(invoice_date=date(2026, 11, 2))
-        sent.crm_efactura_state = "sent"
+        self.reported(sent, "sent")
         everything = sent.browse([move.id for move in moves.values()]) | sent
         with freeze_time("2026-11-25 10:00:00"):
             everything.invalidate_recordset(["crm_efactura_urgency"])
@@ -103,7 +103,7 @@ class TestEfacturaWatch(EfacturaStubCommon, HttpCase):
         self.company.crm_efactura_accountant_id = accountant
         late = self.ro_invoice(invoice_date=date(2026, 11, 2))
         rejected = self.ro_invoice()
-        rejected.crm_efactura_state = "rejected"
+        self.reported(rejected, "rejected")
         with freeze_time("2026-11-25 06:00:00"):
             self.assertEqual(
                 self.env["crm.invoices.efactura.digest"]._cron_send_digest(), 1
@@ -113,7 +113,8 @@ class TestEfacturaWatch(EfacturaStubCommon, HttpCase):
         self.assertIn(late.name, mail.body_html)
         self.assertIn(rejected.name, mail.body_html)
         # nothing to say: no email
-        (late | rejected).write({"crm_efactura_state": "accepted"})
+        for move in late | rejected:
+            self.reported(move, "accepted")
         with freeze_time("2026-11-25 06:00:00"):
             self.assertEqual(
                 self.env["crm.invoices.efactura.digest"]._cron_send_digest(), 0

@@ -1,10 +1,6 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crm_invoices.report.crm_invoices_ar_trend import (
-    CrmInvoicesArTrend as ArTrend,
-)
-
 
 class CrmInvoicesArTrend(models.Model):
     """In the AR trend, money paid through an online payment provider (a pay
@@ -13,6 +9,12 @@ class CrmInvoicesArTrend(models.Model):
 
     _inherit = "crm.invoices.ar.trend"
 
+    collected_pay_link = fields.Monetary(
+        string="Collected by Pay Link",
+        currency_field="currency_id",
+        readonly=True,
+        help="Paid online through a pay link or the customer portal.",
+    )
     pay_links_started = fields.Integer(
         readonly=True,
         aggregator="max",
@@ -20,9 +22,7 @@ class CrmInvoicesArTrend(models.Model):
         "collection by pay links began.",
     )
 
-    _trend_sums = (*ArTrend._trend_sums, "pay_links_started")
     _depends = {
-        **ArTrend._depends,
         "crm.invoices.pay.link": ["move_id", "create_date"],
         "payment.transaction": ["state", "operation"],
         "account.payment": ["payment_transaction_id"],
@@ -39,14 +39,16 @@ class CrmInvoicesArTrend(models.Model):
             ),
         }
 
-    def _trend_channel_sql(self):
-        return SQL(
-            """CASE WHEN EXISTS (
+    def _trend_channels(self):
+        return {
+            **super()._trend_channels(),
+            "pay_link": SQL(
+                """EXISTS (
                        SELECT 1 FROM account_payment payment
                         JOIN payment_transaction tx
                           ON tx.id = payment.payment_transaction_id
                        WHERE payment.id = counterpart.origin_payment_id
                          AND tx.state = 'done' AND tx.operation != 'validation'
-                   ) THEN 'pay_link' ELSE %s END""",
-            super()._trend_channel_sql(),
-        )
+                   )"""
+            ),
+        }

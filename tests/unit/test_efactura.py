@@ -539,3 +539,25 @@ def test_the_authorization_lives_on_and_is_renewed_in_time():
     assert spv_schedule.renewal_due(today, today + timedelta(days=30)) == 30
     assert spv_schedule.renewal_due(today, today - timedelta(days=2)) == -2
     assert spv_schedule.renewal_due(today, None) is None
+
+
+# ---------------------------------------------------------------- states
+
+
+def test_the_state_is_l10n_ro_edis_where_it_has_one():
+    from odoo.addons.crm_invoices_efactura.lib import (
+        efactura_states as s,  # noqa: PLC0415
+    )
+
+    assert s.invoice_state("invoice_sent", False) == "sent"
+    assert s.invoice_state("invoice_validated", None) == "accepted"
+    for step, _label in s.STEPS:
+        assert s.invoice_state(False, step) == step
+    assert s.invoice_state(False, False) is False
+    keys = {key for key, _label in s.STATES}
+    for subset in (s.REPORTED, s.AT_ANAF, s.QUEUED, s.TO_CORRECT, s.WAITING):
+        assert set(subset) <= keys, subset
+    assert set(s.SENDABLE) - {False} <= keys
+    # what ANAF has is never what is sent again, nor what a reset forgets
+    assert not set(s.AT_ANAF) & set(s.SENDABLE)
+    assert not set(s.AT_ANAF) & set(s.CLEARED_BY_RESET)
