@@ -8,15 +8,18 @@ Suites, in order:
           ``--test-enable``, their tests run, the database dropped.  Fails on
           a failed, errored or skipped test, or on an ERROR line in the log.
           No Odoo is a failure of this suite and the next two, never a pass;
-3. nodemo the same addons installed on a database without demo data;
+3. nodemo the same addons, with the demo payment provider ``bin/serve``
+          installs, on a database without demo data;
 4. e2e    on that database, a live Odoo server: ``tests/e2e`` (a
-          requests-based client of the REST API, and schemathesis).
+          requests-based client of the REST API, and schemathesis);
+5. bench  every ``tests/bench`` script at a tiny size (:data:`TINY_BENCHES`):
+          a benchmark that no longer runs fails the build.
 
 The run ends with one line, ``N passed, N failed`` (with what was left out
 when a partial run was asked for), which CI reads.  What the run needs from
-the machine (PostgreSQL, the cached Python packages, OCA's addons, the PDF
-tool) comes from ``bin/common.sh``, which ``bin/serve`` shares: this module
-calls its functions through :func:`shell`.  Standard library only.
+the machine (Odoo, PostgreSQL, the cached Python packages, OCA's addons, the
+PDF tool, the browser) comes from :mod:`machine`, which ``bin/serve``
+shares.  Standard library only.
 """
 
 import argparse
@@ -25,31 +28,40 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-COMMON = ROOT / "bin" / "common.sh"
-#: What the unit and end-to-end tests import (tests/requirements.txt).
-REQUIREMENTS_IMPORT = (
-    "import pytest, hypothesis, polib, requests, schemathesis, qrcode, png, PIL, "
-    "zxingcpp, lxml, saxonche, holidays, stdnum, phonenumbers, schwifty"
-)
-SUITES = ("unit", "odoo", "nodemo", "e2e")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import machine  # noqa: E402 - a sibling script, not a package
+from machine import ROOT, free_port, say  # noqa: E402
+
+SUITES = ("unit", "odoo", "nodemo", "e2e", "bench")
+#: Every benchmark of tests/bench at a tiny size (seconds of work each, the
+#: time going to the databases they make): a benchmark that no longer runs
+#: fails the build.  ``{db}`` is the run's database prefix.
+TINY_BENCHES = {
+    "bench_invoices.py": ["--invoices", "60", "--repeat", "1"],
+    "bench_api.py": ["--invoices", "60", "--requests", "2", "--per-page", "10"],
+    "bench_pay_link.py": ["--requests", "2"],
+    "bench_reminders.py": ["--invoices", "60"],
+    "bench_trend.py": ["--invoices", "60", "--repeat", "1"],
+    "bench_efactura.py": ["--invoices", "4"],
+    "bench_bank.py": ["--invoices", "60", "--lines", "20", "--oca-sample", "4"],
+}
+#: The database each benchmark seeds (those that share one, share it).
+BENCH_DATABASES = {
+    "bench_trend.py": "trend",
+    "bench_efactura.py": "efactura",
+    "bench_bank.py": "bank",
+}
 #: How long the end-to-end server may take to answer its health check.
 SERVER_START_TIMEOUT = 120
-
-
-def say(*parts):
-    print(*parts, flush=True)
 
 
 def banner(text):
@@ -160,160 +172,6 @@ def _parse_moment(text):
     raise ValueError(f"cannot read the date {text}")
 
 
-# ---------------------------------------------------------------- the machine
-
-
-def shell(function, *args, env=None, scalars=(), arrays=()):
-    """Run ``function`` of ``bin/common.sh``; what it printed goes to the
-    terminal.  :return: ``(exit status, {variable: value})`` of the variables
-    it set (``arrays`` as lists)."""
-    with tempfile.NamedTemporaryFile(mode="rb", suffix=".vars") as out:
-        emit = "".join(
-            f'printf "S\\0%s\\0%s\\0" {name} "${{{name}-}}" >>"$OUT"; '
-            for name in scalars
-        ) + "".join(
-            f'printf "A\\0%s\\0" {name} >>"$OUT"; '
-            f'for item in "${{{name}[@]}}"; do printf "%s\\0" "$item" >>"$OUT"; done; '
-            f'printf "\\1\\0" >>"$OUT"; '
-            for name in arrays
-        )
-        script = f'. "$COMMON"; "$@"; rc=$?; {emit}exit $rc'
-        environ = {
-            **os.environ,
-            **(env or {}),
-            "ROOT": str(ROOT),
-            "COMMON": str(COMMON),
-            "OUT": out.name,
-        }
-        status = subprocess.run(
-            ["bash", "-c", script, "common.sh", function, *args],
-            env=environ,
-            check=False,
-        ).returncode
-        return status, _read_vars(out.read())
-
-
-def _read_vars(raw):
-    values = {}
-    parts = raw.split(b"\0")
-    index = 0
-    while index < len(parts) - 1:
-        kind, name = parts[index].decode(), parts[index + 1].decode()
-        index += 2
-        if kind == "S":
-            values[name] = parts[index].decode()
-            index += 1
-            continue
-        items = []
-        while parts[index] != b"\1":
-            items.append(parts[index].decode())
-            index += 1
-        values[name] = items
-        index += 1
-    return values
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def installable_addons():
-    """``(this repository's installable addons, the modules installed with
-    them in test databases)``, as ``bin/common.sh`` (shared with bin/serve)
-    says."""
-    _status, values = shell(
-        "eval", "ADDONS=$(installable_addons)", scalars=("ADDONS", "DEMO_MODULES")
-    )
-    return values["ADDONS"].split(","), values["DEMO_MODULES"]
-
-
-def _imports(python):
-    return (
-        subprocess.run(
-            [python, "-c", REQUIREMENTS_IMPORT], capture_output=True, check=False
-        ).returncode
-        == 0
-    )
-
-
-def unit_python():
-    """A Python with tests/requirements.txt: this one, or a cached virtualenv
-    (made when missing); ``None`` when none can be set up."""
-    if _imports(sys.executable):
-        return sys.executable
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    venv = cache / "crm-invoices" / "venv"
-    python = venv / "bin" / "python"
-    if python.exists() and _imports(str(python)):
-        return str(python)
-    print(f"Installing the test requirements in {venv}", file=sys.stderr, flush=True)
-    shutil.rmtree(venv, ignore_errors=True)
-    made = subprocess.run(
-        [sys.executable, "-m", "venv", str(venv)], capture_output=True, check=False
-    )
-    if made.returncode:
-        # a Debian without python3-venv (the Odoo image): install it as root
-        shutil.rmtree(venv, ignore_errors=True)
-        if os.geteuid() == 0 and shutil.which("apt-get"):
-            shell("apt_install", "python3-venv", "python3-pip")
-        if subprocess.run([sys.executable, "-m", "venv", str(venv)]).returncode:
-            return None
-    requirements = ROOT / "tests" / "requirements.txt"
-    installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)],
-        stdout=sys.stderr,
-        check=False,
-    )
-    if installed.returncode or not _imports(str(python)):
-        return None
-    return str(python)
-
-
-def chromium():
-    return next(
-        (
-            name
-            for name in ("chromium", "chromium-browser", "google-chrome")
-            if shutil.which(name)
-        ),
-        None,
-    )
-
-
-def browser_missing(odoo_python):
-    """What the browser tours lack (Odoo skips them without Chromium and
-    websocket-client), installed when we can; ``[]`` when ready."""
-
-    def missing():
-        lacking = [] if chromium() else ["chromium"]
-        if (
-            subprocess.run(
-                [odoo_python, "-c", "import websocket"],
-                capture_output=True,
-                check=False,
-            ).returncode
-            and subprocess.run(
-                [odoo_python, "-m", "pip", "install", "-q", "websocket-client"],
-                capture_output=True,
-                check=False,
-            ).returncode
-        ):
-            lacking.append("websocket-client")
-        return lacking
-
-    lacking = missing()
-    if lacking and os.geteuid() == 0 and shutil.which("apt-get"):
-        packages = [
-            "python3-websocket" if x == "websocket-client" else x for x in lacking
-        ]
-        say(f"Installing {' '.join(packages)} for the browser tests")
-        shell("apt_install", *packages)
-        lacking = missing()
-    return lacking
-
-
 # ---------------------------------------------------------------- the run
 
 
@@ -328,34 +186,11 @@ class Run:
         self.work.chmod(0o755)
         self.unit_python = None
         self.odoo = None
-        self.env = {}  # what common.sh's functions set and the next ones read
-        self.db_args = []
+        self.site = None  # the cached Python packages (machine.odoo_site)
+        self.oca = None  # OCA's addons folder (machine.oca_addons)
+        self.postgres = machine.Postgres()
 
     # ------------------------------------------------------------ helpers
-
-    def common(self, function, *args, scalars=(), arrays=()):
-        status, values = shell(
-            function, *args, env=self.env, scalars=scalars, arrays=arrays
-        )
-        self.env.update({k: v for k, v in values.items() if isinstance(v, str)})
-        return status, values
-
-    def addons_path(self):
-        parts = [
-            self.env.get("ODOO_ADDONS_PATH") or os.environ.get("ODOO_ADDONS_PATH"),
-            self.odoo.addons if self.odoo else None,
-            str(ROOT),
-            self.env.get("ODOO_OCA_ADDONS"),
-        ]
-        return ",".join(part for part in parts if part)
-
-    def odoo_environ(self):
-        site = self.env.get("ODOO_SITE", "")
-        path = os.environ.get("PYTHONPATH", "")
-        return {
-            **os.environ,
-            "PYTHONPATH": ":".join(part for part in (site, path) if part),
-        }
 
     def odoo_command(self, *args, subcommand=None):
         """Odoo's command line: ``subcommand`` (``shell``), this repository's
@@ -363,9 +198,9 @@ class Run:
         return [
             self.odoo.bin,
             *([subcommand] if subcommand else []),
-            f"--addons-path={self.addons_path()}",
+            f"--addons-path={machine.addons_path(self.odoo, self.oca)}",
             f"--data-dir={self.work / 'data'}",
-            *self.db_args,
+            *self.postgres.args,
             *args,
         ]
 
@@ -382,30 +217,14 @@ class Run:
                     "--max-cron-threads=0",
                     *args,
                 ),
-                env=self.odoo_environ(),
+                env=machine.odoo_environ(self.site),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 check=False,
             ).returncode
 
     def drop_db(self, db):
-        options = dict(zip(self.db_args[::2], self.db_args[1::2], strict=False))
-        script = (
-            "import sys, psycopg2\n"
-            "args = dict(zip(sys.argv[2::2], sys.argv[3::2]))\n"
-            "conn = psycopg2.connect(dbname='postgres', host=args.get('--db_host'),"
-            " port=args.get('--db_port'), user=args.get('--db_user'),"
-            " password=args.get('--db_password'))\n"
-            "conn.autocommit = True\n"
-            "conn.cursor().execute('DROP DATABASE IF EXISTS \"%s\"'"
-            " % sys.argv[1].replace('\"', ''))\n"
-        )
-        flat = [item for pair in options.items() for item in pair]
-        subprocess.run(
-            [self.odoo.python, "-c", script, db, *flat],
-            capture_output=True,
-            check=False,
-        )
+        self.postgres.drop(self.odoo.python, db)
 
     def pytest(self, report, cwd, *args, env=None):
         """pytest with the test requirements' Python, its JUnit report to
@@ -430,15 +249,9 @@ class Run:
 
     def unit(self):
         banner("unit: database-free tests (pytest tests/unit)")
-        status, _values = self.common(
-            "efactura_artifacts", scalars=("CRM_EFACTURA_ARTIFACTS",)
-        )
-        if status:
+        if not machine.efactura_artifacts():
             say("No e-Factura validation files found (set CRM_EFACTURA_ARTIFACTS)")
-        os.environ["CRM_EFACTURA_ARTIFACTS"] = self.env.get(
-            "CRM_EFACTURA_ARTIFACTS", ""
-        )
-        self.unit_python = unit_python()
+        self.unit_python = machine.unit_python()
         if not self.unit_python:
             say(
                 "FAILED unit: no Python >= 3.10 with pytest and hypothesis "
@@ -464,6 +277,7 @@ class Run:
             self.tally.failure("odoo", f"no Odoo 18 ({missing})")
             self.tally.failure("nodemo", "no Odoo 18")
             self.tally.failure("e2e", "no Odoo 18")
+            self.tally.failure("bench", "no Odoo 18")
             return
         if not self.requirements():
             say(
@@ -475,37 +289,28 @@ class Run:
             )
             self.tally.failure("nodemo", "idem")
             self.tally.failure("e2e", "idem")
+            self.tally.failure("bench", "idem")
             return
-        if self.env.get("CRM_EFACTURA_ARTIFACTS"):
-            say(f"e-Factura validation files: {self.env['CRM_EFACTURA_ARTIFACTS']}")
+        if os.environ.get("CRM_EFACTURA_ARTIFACTS"):
+            say(f"e-Factura validation files: {os.environ['CRM_EFACTURA_ARTIFACTS']}")
         else:
             say(
                 "No e-Factura validation files found (set CRM_EFACTURA_ARTIFACTS): "
                 "the e-Factura tests will fail"
             )
-        lacking = browser_missing(self.odoo.python)
+        lacking = machine.browser_missing(self.odoo.python)
         if lacking:
             say(f"Browser tests cannot run: missing {' '.join(lacking)}")
-        status, values = self.common(
-            "wkhtmltopdf_ready", scalars=("WKHTMLTOPDF_MISSING",)
-        )
-        pdf_missing = values.get("WKHTMLTOPDF_MISSING") if status else None
+        pdf_missing = machine.wkhtmltopdf_missing()
         if pdf_missing:
             say(f"PDF tests cannot run: {pdf_missing}")
-        status, values = self.common(
-            "start_postgres",
-            str(self.work / "pg"),
-            "throwaway",
-            scalars=("PG_STARTED", "PG_BIN"),
-            arrays=("DB_ARGS",),
-        )
-        if status:
+        why = self.postgres.start(self.work / "pg", throwaway=True)
+        if why:
+            say(why)
             for suite in SUITES[1:]:
                 self.tally.failure(suite, "no PostgreSQL")
             return
-        self.db_args = values["DB_ARGS"]
-        addons, demo_modules = installable_addons()
-        addons = ",".join(addons)
+        addons = ",".join(machine.installable_addons())
         say(f"Addons: {addons}")
 
         db = f"crm_invoices_test_{os.getpid()}"
@@ -514,8 +319,10 @@ class Run:
         status = self.run_odoo(
             "odoo",
             db,
+            # ours alone, as OCA's CI installs them: their tests bring what
+            # they need (a payment provider of their own)
             "-i",
-            f"{addons},{demo_modules}",
+            addons,
             "--test-enable",
             "--test-tags",
             tags,
@@ -552,7 +359,7 @@ class Run:
             "nodemo",
             db,
             "-i",
-            f"{addons},{demo_modules}",
+            ",".join([addons, *machine.DEMO_MODULES]),
             "--without-demo=all",
             "--log-level=warn",
         )
@@ -575,20 +382,16 @@ class Run:
             else:
                 self.e2e(db)
         self.drop_db(db)
+        if self.no_e2e:
+            self.tally.note("bench", "NOT RUN: --no-e2e")
+        else:
+            self.benches()
 
     def locate_odoo(self):
         """Finds (or installs) Odoo; the one line that says why not, else ``None``."""
-        sys.path.insert(0, str(ROOT / "tools"))
-        import odoo_env  # noqa: PLC0415 - a sibling script, not a package
-
-        try:
-            self.odoo = odoo_env.locate()
-        except odoo_env.NoOdoo as error:
-            message = str(error)
-            if odoo_env.FIX_HINT not in message:
-                message = f"{message}; {odoo_env.FIX_HINT}"
-            return message
-        self.env["ODOO_PYTHON"] = self.odoo.python
+        self.odoo, missing = machine.locate_odoo()
+        if missing:
+            return missing
         say(
             f"Odoo {self.odoo.version}: {self.odoo.bin} (Python {self.odoo.python}), "
             f"from {self.odoo.origin}"
@@ -597,10 +400,9 @@ class Run:
 
     def requirements(self):
         """The addons' Python packages and OCA's addons, installed in the cache."""
-        status, _values = self.common("odoo_site", scalars=("ODOO_SITE",))
-        if not status:
-            status, _values = self.common("oca_addons", scalars=("ODOO_OCA_ADDONS",))
-        return not status
+        self.site = machine.odoo_site(self.odoo)
+        self.oca = machine.oca_addons(self.odoo) if self.site else None
+        return bool(self.site and self.oca)
 
     def e2e(self, db):
         banner("e2e: REST API against a live server (tests/e2e)")
@@ -616,7 +418,7 @@ class Run:
                 stdin=open(ROOT / "tests" / "e2e" / "setup_db.py"),  # noqa: SIM115
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=self.odoo_environ(),
+                env=machine.odoo_environ(self.site),
                 check=False,
             )
         lines = (self.work / "e2e-setup.log").read_text(errors="replace").splitlines()
@@ -640,7 +442,7 @@ class Run:
                     "--max-cron-threads=0",
                     "--log-level=warn",
                 ),
-                env=self.odoo_environ(),
+                env=machine.odoo_environ(self.site),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -657,7 +459,7 @@ class Run:
             shell_command = json.dumps(
                 [
                     "env",
-                    f"PYTHONPATH={self.odoo_environ()['PYTHONPATH']}",
+                    f"PYTHONPATH={machine.odoo_environ(self.site)['PYTHONPATH']}",
                     *self.odoo_command(*shell_args, subcommand="shell"),
                 ]
             )
@@ -690,17 +492,63 @@ class Run:
         passed, failed, skipped = junit_counts(report)
         self.tally.ran("e2e", passed, failed + skipped, f" ({self._since(started)} s)")
 
+    def benches(self):
+        banner("bench: every benchmark at a tiny size (tests/bench)")
+        started = time.monotonic()
+        scripts = sorted(p.name for p in (ROOT / "tests" / "bench").glob("bench_*.py"))
+        scripts = [name for name in scripts if name != "bench_args.py"]
+        databases = set()
+        passed = failed = 0
+        for name in sorted(
+            scripts,
+            key=lambda n: (
+                list(TINY_BENCHES).index(n) if n in TINY_BENCHES else len(TINY_BENCHES)
+            ),
+        ):
+            if name not in TINY_BENCHES:
+                say(f"FAILED bench {name}: no tiny size in TINY_BENCHES")
+                failed += 1
+                continue
+            db = f"crm_invoices_bench_{BENCH_DATABASES.get(name, 'main')}_{os.getpid()}"
+            databases.add(db)
+            log_path = self.work / f"{name}.log"
+            with open(log_path, "w") as log:
+                status = subprocess.run(
+                    [
+                        self.odoo.python,
+                        str(ROOT / "tests" / "bench" / name),
+                        "--database",
+                        db,
+                        *TINY_BENCHES[name],
+                        "--",
+                        f"--data-dir={self.work / 'data'}",
+                        *self.postgres.args,
+                    ],
+                    cwd=ROOT,
+                    env={
+                        **machine.odoo_environ(self.site),
+                        "ODOO_BIN": self.odoo.bin,
+                        "ODOO_OCA_ADDONS": str(self.oca or ""),
+                    },
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    check=False,
+                ).returncode
+            if status:
+                say(f"FAILED bench {name} (exit {status}):")
+                say("\n".join(log_path.read_text(errors="replace").splitlines()[-12:]))
+                failed += 1
+            else:
+                say(f"bench {name}: ran")
+                passed += 1
+        for db in databases:
+            self.drop_db(db)
+        self.tally.ran("bench", passed, failed, f" ({self._since(started)} s)")
+
     def _wait_for(self, server, port):
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/web/health", timeout=2
-                ).close()
-                return True
-            except OSError:
-                time.sleep(1)
-        return False
+        return machine.wait_for_http(
+            f"http://127.0.0.1:{port}/web/health", server, SERVER_START_TIMEOUT
+        )
 
     @staticmethod
     def _since(started):
@@ -722,8 +570,7 @@ class Run:
         return 0 if self.tally.failed == 0 else 1
 
     def cleanup(self):
-        if self.env.get("PG_STARTED"):
-            self.common("stop_postgres", "immediate")
+        self.postgres.stop("immediate")
         if os.environ.get("KEEP_LOGS") == "1":
             say(f"Logs kept in {self.work}")
         else:
@@ -751,7 +598,7 @@ def with_clock(clock, argv):
     monotonic one too (left alone, libfaketime makes time.sleep fail)."""
     if not shutil.which("faketime") and os.geteuid() == 0 and shutil.which("apt-get"):
         say("Installing faketime for --clock")
-        shell("apt_install", "faketime")
+        machine.apt_install("faketime")
     if not shutil.which("faketime"):
         say(
             "bin/test: --clock needs libfaketime's faketime "

@@ -100,6 +100,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
+#: How long a live server may take to answer its health check.
+SERVER_START_TIMEOUT = 180
+
+
 def odoo_bin():
     return os.environ.get("ODOO_BIN", "odoo")
 
@@ -130,12 +134,22 @@ def live_server(database, odoo_args):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _wait in range(120):
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(
+                    f"Odoo stopped ({server.returncode}) before answering"
+                )
             try:
-                requests.get(f"{base}/web/health", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(1)
+                if requests.get(f"{base}/web/health", timeout=5).ok:
+                    break
+            except requests.RequestException:
+                # not listening yet, or loading its registry: a read timeout
+                # or a refused connection both mean "wait"
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Odoo did not answer in {SERVER_START_TIMEOUT} s")
+            time.sleep(1)
         yield base
     finally:
         server.terminate()
@@ -322,13 +336,13 @@ def main():
         # the legacy list: Perfex's array of the first 1,000 invoices by id
         def call_legacy():
             response = api.get(f"{base}/api/invoices", timeout=120)
-            assert len(response.json()) == 1000, response.text[:300]
+            assert len(response.json()) == min(1000, total), response.text[:300]
 
         def call_search_read():
             rows = rpc_call(
                 "search_read", [domain, FIELDS], {"limit": 1000, "order": "id asc"}
             )
-            assert len(rows) == 1000
+            assert len(rows) == min(1000, total)
 
         cases.append(
             (

@@ -297,7 +297,7 @@ def labelled_entries(env, count, seed=20261125):
             row = pick(with_iban=True)
             text, amount, paid = "plata servicii", row[3], [row[0]]
             iban = ibans[row[2]]
-        elif kind < 0.95:
+        elif kind < 0.95 and shared_amounts:  # none in a tiny run
             amount = rng.choice(shared_amounts)
             row = by_amount[amount][0]
             text, paid = "transfer", [row[0]]

@@ -147,8 +147,9 @@ def main():
             assert response.status_code == 200, response.status_code
             assert name in response.text
 
-        pay_median, pay_p90 = timed(pay_page, args.requests)
-        portal_median, portal_p90 = timed(portal_page, args.requests)
+        pay_median, pay_p90, portal_median, portal_p90 = timed(
+            pay_page, portal_page, args.requests
+        )
 
     print(f"\nhosted pay page vs Odoo's portal invoice page, {args.requests} requests")
     print(

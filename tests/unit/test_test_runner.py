@@ -93,32 +93,43 @@ def test_the_clock_moves_by_an_offset_or_to_a_moment():
         runner.clock_spec("someday", now)
 
 
-def test_common_sh_functions_hand_back_what_they_set(tmp_path, monkeypatch):
-    common = tmp_path / "common.sh"
-    common.write_text(
-        "start_it() {\n"
-        '    DB_ARGS=(--db_host "/tmp/a dir" --db_port "$1")\n'
-        '    PG_STARTED="$ROOT/x"\n'
-        "    echo shown\n"
-        "    return 3\n"
-        "}\n"
-    )
-    monkeypatch.setattr(runner, "COMMON", common)
-    status, values = runner.shell(
-        "start_it", "5432", scalars=("PG_STARTED",), arrays=("DB_ARGS",)
-    )
-    assert status == 3
-    assert values == {
-        "PG_STARTED": f"{runner.ROOT}/x",
-        "DB_ARGS": ["--db_host", "/tmp/a dir", "--db_port", "5432"],
-    }
-
-
-def test_the_addons_come_from_common_sh_as_bin_serve_has_them():
-    addons, demo_modules = runner.installable_addons()
+def test_the_addons_are_this_repositorys_base_first():
+    addons = runner.machine.installable_addons()
     assert addons[0] == "crm_invoices"
     assert set(addons) == {path.parent.name for path in ROOT.glob("*/__manifest__.py")}
-    assert demo_modules == "payment_demo"
+    # the tests install ours alone, as OCA's CI does; the demo provider is
+    # for the served database (and the end-to-end one)
+    assert runner.machine.DEMO_MODULES == ("payment_demo",)
+
+
+def test_the_runner_and_the_provisioning_speak_one_language():
+    """No shell functions behind the runner: bin/test and bin/serve only find
+    a Python and hand over to tools/."""
+    assert not (ROOT / "bin" / "common.sh").exists()
+    for script in ("test", "serve"):
+        text = (ROOT / "bin" / script).read_text()
+        code = [line for line in text.splitlines() if not line.startswith("#")]
+        assert len(code) <= 3, code
+        assert f"tools/{'test_runner' if script == 'test' else 'serve'}.py" in text
+
+
+def test_a_postgres_of_the_pg_variables_is_used_as_it_is(monkeypatch):
+    monkeypatch.setenv("PGHOST", "db.example")
+    monkeypatch.setenv("PGUSER", "odoo")
+    monkeypatch.setenv("PGPASSWORD", "secret")
+    monkeypatch.delenv("PGPORT", raising=False)
+    postgres = runner.machine.Postgres()
+    monkeypatch.setattr(postgres, "_variables_answer", lambda: True)
+    assert postgres.start("/nonexistent") is None
+    assert postgres.args == [
+        "--db_host",
+        "db.example",
+        "--db_user",
+        "odoo",
+        "--db_password",
+        "secret",
+    ]
+    assert postgres.started is None
 
 
 def test_bin_test_says_its_usage_and_refuses_unknown_options():
@@ -138,8 +149,14 @@ def test_bin_test_says_its_usage_and_refuses_unknown_options():
 def test_the_runner_needs_only_the_standard_library():
     script = (
         f"import sys; sys.path.insert(0, {str(ROOT / 'tools')!r})\n"
-        "import test_runner\n"
+        "import test_runner, serve\n"
         "third = {'pytest', 'hypothesis', 'requests', 'odoo'} & set(sys.modules)\n"
         "assert not third, third\n"
     )
     assert subprocess.run([sys.executable, "-c", script]).returncode == 0
+
+
+def test_every_benchmark_runs_at_a_tiny_size_in_ci():
+    scripts = {path.name for path in (ROOT / "tests" / "bench").glob("bench_*.py")}
+    assert set(runner.TINY_BENCHES) == scripts - {"bench_args.py"}
+    assert set(runner.BENCH_DATABASES) <= set(runner.TINY_BENCHES)
