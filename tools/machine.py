@@ -34,6 +34,16 @@ def say(*parts):
     print(*parts, flush=True)
 
 
+def usage(command):
+    """The usage comment at the top of ``bin/<command>``: its help."""
+    comment = []
+    for line in (ROOT / "bin" / command).read_text().splitlines()[1:]:
+        if not line.startswith("#"):
+            break
+        comment.append(line[2:] if line.startswith("# ") else line[1:])
+    return "\n".join(comment)
+
+
 def cache_root():
     """``$XDG_CACHE_HOME/crm-invoices`` (``~/.cache`` by default)."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

@@ -10,19 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import machine  # noqa: E402 - a sibling script, not a package
-from machine import ROOT, free_port, say  # noqa: E402
+from machine import free_port, say  # noqa: E402
 
 DB = "crm_invoices"
-
-
-def usage():
-    """The usage comment at the top of ``bin/serve``."""
-    comment = []
-    for line in (ROOT / "bin" / "serve").read_text().splitlines()[1:]:
-        if not line.startswith("#"):
-            break
-        comment.append(line[2:] if line.startswith("# ") else line[1:])
-    return "\n".join(comment)
 
 
 def parse_args(argv):
@@ -74,7 +64,7 @@ def main(argv=None):
         print(error, file=sys.stderr)
         return 2
     if options.help:
-        say(usage())
+        say(machine.usage("serve"))
         return 0
     data = Path(options.data).expanduser()
     data.mkdir(parents=True, exist_ok=True)

@@ -617,17 +617,6 @@ def with_clock(clock, argv):
     return 1  # pragma: no cover - execvp does not return
 
 
-def usage():
-    """The usage comment at the top of ``bin/test``."""
-    lines = (ROOT / "bin" / "test").read_text().splitlines()[1:]
-    comment = []
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        comment.append(line[2:] if line.startswith("# ") else line[1:])
-    return "\n".join(comment)
-
-
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -636,7 +625,7 @@ def main(argv=None):
         print(error, file=sys.stderr)
         return 2
     if options.help:
-        say(usage())
+        say(machine.usage("test"))
         return 0
     if options.clock and not os.environ.get("FAKETIME"):
         return with_clock(options.clock, argv)

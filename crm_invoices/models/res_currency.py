@@ -22,6 +22,15 @@ class ResCurrency(models.Model):
     ]
 
     @api.model
+    def _crm_currency_table(self, companies):
+        """Odoo's currency table of today's rates for ``companies`` (what its
+        invoice analysis converts with), built from the rates as they are in
+        this transaction: Odoo builds it in SQL without flushing them."""
+        self.env["res.currency.rate"].flush_model()
+        self.env["res.company"].flush_model(["currency_id", "parent_id"])
+        return self._get_simple_currency_table(companies)
+
+    @api.model
     def _crm_load_perfex_ids(self):
         """Perfex's default currency ids, where no currency has them yet (an
         administrator's mapping is never overwritten)."""

@@ -101,7 +101,7 @@ class CrmInvoicesArReport(models.Model):
              WHERE move.move_type IN ('out_invoice', 'out_refund')
                AND move.state = 'posted'
             """,
-            currency_table=self.env["res.currency"]._get_simple_currency_table(
+            currency_table=self.env["res.currency"]._crm_currency_table(
                 self.env.companies
             ),
             columns=SQL(", ").join(

@@ -507,7 +507,7 @@ class CrmInvoicesArTrend(models.Model):
             # Odoo's invoice analysis): companies of several currencies never
             # add lei to dollars; counts and ratios as they are
             currency=self.env.company.currency_id.id,
-            currency_table=self.env["res.currency"]._get_simple_currency_table(
+            currency_table=self.env["res.currency"]._crm_currency_table(
                 self.env.companies
             ),
             sums=SQL(", ").join(

@@ -25,6 +25,23 @@ class TourCommon(HttpCase):
         cls.credit_note = cls.invoice(120.0, today, 0, move_type="out_refund")
         euro = cls.env.ref("base.EUR")
         euro.active = True
+        # a rate of its own (a database without demo data has none): a
+        # euro is not a dollar, whatever the demo rates say
+        cls.env["res.currency.rate"].search(
+            [
+                ("currency_id", "=", euro.id),
+                ("company_id", "=", cls.company.id),
+                ("name", "=", today - timedelta(days=400)),
+            ]
+        ).unlink()
+        cls.env["res.currency.rate"].create(
+            {
+                "currency_id": euro.id,
+                "company_id": cls.company.id,
+                "name": today - timedelta(days=400),
+                "rate": 0.9,
+            }
+        )
         cls.euro = cls.invoice(
             1000.0, today - timedelta(days=50), 30, currency=euro, sent=True
         )

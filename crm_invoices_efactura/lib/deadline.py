@@ -12,7 +12,7 @@ from functools import lru_cache
 import holidays
 
 from .efactura_states import REPORTED as REPORTED_STATES
-from .efactura_states import SHOWN_AS_IS
+from .efactura_states import SHOWN_AS_IS, STATES
 
 WORKING_DAYS = 5
 #: Days before the deadline from which an invoice is "soon" due.
@@ -84,12 +84,7 @@ DISPLAY = (
     ("late", "Late"),
     ("today", "Due today"),
     ("not_sent", "Not sent"),
-    ("to_send", "To send"),
-    ("sending", "Sending"),
-    ("sent", "Sent"),
-    ("accepted", "Accepted"),
-    ("rejected", "Rejected"),
-    ("error", "Error"),
+    *STATES,
 )
 
 

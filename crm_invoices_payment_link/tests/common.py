@@ -102,20 +102,24 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
         match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html)
         return match and match[1]
 
-    def start_payment(self, token, route=None, **params):
-        """What Odoo's payment form sends to the link's transaction route
-        (``route``: the link's path, ``token`` by default)."""
-        values = {
+    def form_values(self, access_token, landing_route, **params):
+        """What Odoo's payment form sends to a transaction route."""
+        return {
             "provider_id": self.provider.id,
             "payment_method_id": self.payment_method.id,
             "token_id": None,
             "flow": "direct",
             "tokenization_requested": False,
-            "landing_route": "/ignored",
+            "landing_route": landing_route,
             "is_validation": False,
-            "access_token": token,
+            "access_token": access_token,
             **params,
         }
+
+    def start_payment(self, token, route=None, **params):
+        """What Odoo's payment form sends to the link's transaction route
+        (``route``: the link's path, ``token`` by default)."""
+        values = self.form_values(token, "/ignored", **params)
         return self.jsonrpc(f"/pay/{route or token}/transaction", values)
 
     def jsonrpc(self, route, params):
@@ -191,18 +195,12 @@ class PayLinkCommon(CrmInvoicesCommon, HttpCase):
 
     def start_portal_payment(self, invoice, **params):
         """What Odoo's portal payment form sends for ``invoice``."""
-        values = {
-            "provider_id": self.provider.id,
-            "payment_method_id": self.payment_method.id,
-            "token_id": None,
-            "flow": "direct",
-            "tokenization_requested": False,
-            "landing_route": invoice.get_portal_url(),
-            "is_validation": False,
-            "access_token": invoice._portal_ensure_token(),
-            "amount": invoice.amount_residual,
+        values = self.form_values(
+            invoice._portal_ensure_token(),
+            invoice.get_portal_url(),
+            amount=invoice.amount_residual,
             **params,
-        }
+        )
         return self.jsonrpc(f"/invoice/transaction/{invoice.id}", values)
 
     def stored_tokens_of(self, link):
