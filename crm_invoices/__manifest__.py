@@ -2,7 +2,7 @@
     "name": "CRM Invoices",
     "summary": "Customer invoices the CRM way: statuses, bulk actions, "
     "invoice from a quotation, AR metrics",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",
@@ -24,6 +24,7 @@
         "views/crm_invoices_statement_views.xml",
         "views/crm_invoices_reminder_level_views.xml",
         "views/crm_invoices_api_token_views.xml",
+        "views/crm_invoices_webhook_views.xml",
         "views/crm_invoices_api_tax_map_views.xml",
         "views/crm_invoices_reference_rate_views.xml",
         "views/crm_invoices_late_charge_views.xml",

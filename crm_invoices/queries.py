@@ -324,7 +324,7 @@ def count_token_request(env, digest, now):
            AND (expiry_date IS NULL OR expiry_date > (now() AT TIME ZONE 'UTC'))
      RETURNING id, token_hash, rate_limit, rate_window_start, rate_window_count,
                user_id, company_id,
-               scope_read, scope_create, scope_update, scope_delete,
+               scope_read, scope_create, scope_update, scope_delete, scope_webhooks,
                (SELECT active FROM res_users WHERE id = token.user_id),
                (SELECT partner.tz FROM res_users users
                   JOIN res_partner partner ON partner.id = users.partner_id
@@ -424,3 +424,79 @@ def plan_one_big_statement(cr):
     its joins in memory."""
     cr.execute(SQL("SET LOCAL jit = off"))
     cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
+
+
+# ----------------------------------------------------------------------
+# webhooks
+# ----------------------------------------------------------------------
+
+
+def lease_next_webhook(webhooks, now, busy, batch):
+    """Lease the active webhook whose oldest due delivery is the oldest,
+    skipping those another lane holds (row lock or lease) and ``busy``: for
+    as long as ``batch`` deliveries may take it (their timeouts) and half a
+    minute.  The lease is on the webhook's delivery state, never on the
+    webhook's row.  :return: the webhook (an empty recordset when none is
+    due)."""
+    webhooks.flush_model(["active", "timeout"])
+    env = webhooks.env
+    env["crm.invoices.webhook.state"].flush_model(["webhook_id", "lease_until"])
+    env["crm.invoices.webhook.delivery"].flush_model(
+        ["webhook_id", "state", "next_attempt"]
+    )
+    # a lane that meets another's lease is told so (a serialization failure),
+    # which is no error to log: Odoo's cron runner acquires its jobs alike
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE crm_invoices_webhook_state state
+               SET lease_until = %(now)s
+                   + make_interval(secs => hook.timeout * %(batch)s + 30)
+              FROM crm_invoices_webhook hook
+             WHERE hook.id = state.webhook_id
+               AND state.id = (
+                   SELECT candidate.id
+                     FROM crm_invoices_webhook_state candidate
+                     JOIN crm_invoices_webhook active_hook
+                       ON active_hook.id = candidate.webhook_id
+                     JOIN LATERAL (
+                          SELECT min(delivery.next_attempt) AS due
+                            FROM crm_invoices_webhook_delivery delivery
+                           WHERE delivery.webhook_id = candidate.webhook_id
+                             AND delivery.state = 'pending'
+                             AND delivery.next_attempt <= %(now)s
+                          ) oldest ON oldest.due IS NOT NULL
+                    WHERE active_hook.active
+                      AND (candidate.lease_until IS NULL
+                           OR candidate.lease_until <= %(now)s)
+                      AND NOT candidate.webhook_id = ANY(%(busy)s)
+                    ORDER BY oldest.due, candidate.webhook_id
+                    LIMIT 1
+                      FOR UPDATE OF candidate SKIP LOCKED
+                   )
+         RETURNING state.webhook_id
+            """,
+            now=now,
+            batch=batch,
+            busy=list(busy),
+        ),
+        log_exceptions=False,
+    )
+    rows = env.cr.fetchall()
+    env["crm.invoices.webhook.state"].invalidate_model(["lease_until"])
+    webhooks.invalidate_model(["lease_until"])
+    return webhooks.browse([row[0] for row in rows])
+
+
+def stored_move_values(env, ids, names):
+    """``{id: {name: value}}`` of the columns ``names`` of the moves ``ids``
+    as the database holds them: nothing flushed or recomputed first (what
+    they were before the transaction's pending changes)."""
+    rows = env.execute_query_dict(
+        SQL(
+            "SELECT id, %s FROM account_move WHERE id = ANY(%s)",
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            list(ids),
+        )
+    )
+    return {row.pop("id"): row for row in rows}

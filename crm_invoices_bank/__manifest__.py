@@ -2,7 +2,7 @@
     "name": "CRM Invoices: Bank Statements",
     "summary": "Bank statements (CAMT.053, Romanian banks' CSV) that close invoices "
     "by themselves, on OCA's statement import and reconciliation",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",

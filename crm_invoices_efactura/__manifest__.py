@@ -2,7 +2,7 @@
     "name": "CRM Invoices: e-Factura",
     "summary": "Romanian e-Factura on l10n_ro_edi: validated locally with ANAF's "
     "rules, exchanged with ANAF's SPV by itself, never sent twice",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Localizations/EDI",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",

@@ -2,7 +2,7 @@
     "name": "CRM Invoices: Pay Links",
     "summary": "A pay-now link on every open invoice: hosted page, QR code on the "
     "PDF, in emails, reminders and the API; paid and reconciled by Odoo",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/crm-invoices/crm-invoices",
     "author": "crm-invoices contributors",

@@ -85,6 +85,18 @@ PAGES = {
         DESKTOP,
         None,
     ),
+    "webhooks": (
+        "/odoo/action-crm_invoices.crm_invoices_webhook_action",
+        ".o_list_renderer",
+        DESKTOP,
+        None,
+    ),
+    "webhook": (
+        "/odoo/action-crm_invoices.crm_invoices_webhook_action/{webhook}",
+        ".o_form_view .o_form_sheet",
+        DESKTOP,
+        None,
+    ),
     "settings": (
         "/odoo/action-crm_invoices.crm_invoices_settings_action",
         ".o_setting_container",
@@ -110,6 +122,7 @@ RECORDS = {
         ],
         "invoice_date desc",
     ),
+    "webhook": ("crm.invoices.webhook", [("failure_count", ">", 0)], "id"),
     "not_due": (
         "account.move",
         [("crm_status", "in", ("unpaid", "sent")), ("move_type", "=", "out_invoice")],

@@ -53,6 +53,7 @@ TINY_BENCHES = {
     "bench_trend.py": ["--invoices", "60", "--repeat", "1"],
     "bench_efactura.py": ["--invoices", "4"],
     "bench_bank.py": ["--invoices", "60", "--lines", "20", "--oca-sample", "4"],
+    "bench_webhooks.py": ["--events", "60", "--changes", "3", "--slow-seconds", "1"],
 }
 #: The database each benchmark seeds (those that share one, share it).
 BENCH_DATABASES = {

@@ -35,6 +35,31 @@ def _json(data, status=200, headers=None):
     return request.make_json_response(data, status=status, headers=headers)
 
 
+def read_body():
+    """The request body as a dict, from JSON or form data."""
+    httprequest = request.httprequest
+    length = httprequest.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise ApiError(
+            request.env._("Request body too large"),
+            {"body": f"at most {MAX_BODY_BYTES} bytes"},
+            status=413,
+        )
+    mimetype = httprequest.mimetype or ""
+    if mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return api_payload.parse_form(httprequest.form.items(multi=True))
+    raw = httprequest.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(
+            request.env._("Request body too large"),
+            {"body": f"at most {MAX_BODY_BYTES} bytes"},
+            status=413,
+        )
+    if not raw.strip():
+        return {}
+    return api_payload.parse_json(raw)
+
+
 def api_endpoint(func):
     """Answer what can go wrong with its documented JSON error (see
     :mod:`..lib.api_errors`), writing nothing."""
@@ -86,28 +111,7 @@ class InvoicesApi(http.Controller):
         )
 
     def _body(self):
-        """The request body as a dict, from JSON or form data."""
-        httprequest = request.httprequest
-        length = httprequest.content_length
-        if length is not None and length > MAX_BODY_BYTES:
-            raise ApiError(
-                request.env._("Request body too large"),
-                {"body": f"at most {MAX_BODY_BYTES} bytes"},
-                status=413,
-            )
-        mimetype = httprequest.mimetype or ""
-        if mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            return api_payload.parse_form(httprequest.form.items(multi=True))
-        raw = httprequest.get_data(cache=True)
-        if len(raw) > MAX_BODY_BYTES:
-            raise ApiError(
-                request.env._("Request body too large"),
-                {"body": f"at most {MAX_BODY_BYTES} bytes"},
-                status=413,
-            )
-        if not raw.strip():
-            return {}
-        return api_payload.parse_json(raw)
+        return read_body()
 
     def _invoice(self, invoice_id, include_cancelled=False):
         """The invoice ``invoice_id`` when the token's user may see it.
@@ -141,7 +145,7 @@ class InvoicesApi(http.Controller):
     # endpoints
     # ------------------------------------------------------------------
 
-    @http.route("/api/invoices", **ROUTE)
+    @http.route(["/api/invoices", "/api/v1/invoices"], **ROUTE)
     @api_endpoint
     def invoices(self, **kwargs):
         method = request.httprequest.method
@@ -207,7 +211,9 @@ class InvoicesApi(http.Controller):
             **({"warnings": warnings} if warnings else {}),
         )
 
-    @http.route("/api/invoices/<int:invoice_id>", **ROUTE)
+    @http.route(
+        ["/api/invoices/<int:invoice_id>", "/api/v1/invoices/<int:invoice_id>"], **ROUTE
+    )
     @api_endpoint
     def invoice(self, invoice_id, **kwargs):
         method = request.httprequest.method
@@ -241,7 +247,13 @@ class InvoicesApi(http.Controller):
             )
         )
 
-    @http.route("/api/delete/invoices/<int:invoice_id>", **ROUTE)
+    @http.route(
+        [
+            "/api/delete/invoices/<int:invoice_id>",
+            "/api/v1/delete/invoices/<int:invoice_id>",
+        ],
+        **ROUTE,
+    )
     @api_endpoint
     def delete_invoice(self, invoice_id, **kwargs):
         if request.httprequest.method != "DELETE":
@@ -261,7 +273,13 @@ class InvoicesApi(http.Controller):
         )
 
     @http.route(
-        ["/api/invoices/search", "/api/invoices/search/<path:keyword>"], **ROUTE
+        [
+            "/api/invoices/search",
+            "/api/invoices/search/<path:keyword>",
+            "/api/v1/invoices/search",
+            "/api/v1/invoices/search/<path:keyword>",
+        ],
+        **ROUTE,
     )
     @api_endpoint
     def search(self, keyword=None, **kwargs):

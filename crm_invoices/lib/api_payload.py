@@ -607,6 +607,22 @@ DEFAULT_PER_PAGE = 25
 LEGACY_LIMIT = 1000
 
 
+def parse_page(args):
+    """``(page, per_page)`` of a list other than the invoices' (webhooks,
+    delivery logs): ``page`` from 1, ``per_page`` 1 to :data:`MAX_PER_PAGE`.
+
+    :raises ValidationFailed: naming each bad parameter.
+    """
+    errors = {}
+    page = _int(args.get("page"), "page", errors, minimum=1) or 1
+    per_page = _int(args.get("per_page"), "per_page", errors, minimum=1)
+    if per_page is not None and per_page > MAX_PER_PAGE:
+        errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
+    if errors:
+        raise ValidationFailed(errors)
+    return page, per_page or DEFAULT_PER_PAGE
+
+
 def parse_list_query(args):
     """Query string of ``GET /api/invoices`` to paging, order and filters.
 

@@ -32,13 +32,16 @@ def same_digest(a, b):
 
 
 def extract_token(get_header):
-    """The token of a request: header ``authtoken``, or ``Authorization: Bearer``.
+    """The token of a request: header ``authtoken``, ``X-API-KEY`` (what the
+    n8n PerfexCRM node sends), or ``Authorization: Bearer``.  Never the query
+    string: URLs end up in logs.
 
     :param get_header: ``headers.get``-like callable.
     """
-    token = (get_header("authtoken") or "").strip()
-    if token:
-        return token
+    for header in ("authtoken", "X-API-KEY"):
+        token = (get_header(header) or "").strip()
+        if token:
+            return token
     authorization = (get_header("Authorization") or "").strip()
     scheme, _sep, value = authorization.partition(" ")
     if scheme.lower() == "bearer" and value.strip():

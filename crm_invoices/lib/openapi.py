@@ -2,7 +2,7 @@
 
 import copy
 
-from . import api_fields, perfex
+from . import api_fields, openapi_webhooks, perfex, webhook_events
 from .api_payload import (
     DEFAULT_PER_PAGE,
     LEGACY_LIMIT,
@@ -332,13 +332,18 @@ def _ok(description, schema):
     }
 
 
-def document(server_url="", invoice_properties=None):
+def document(server_url="", invoice_properties=None, events=None):
     """The OpenAPI 3.1 document, for a server at ``server_url``.
 
     :param invoice_properties: more properties of an invoice's answer (the
         ones other addons add), merged into the ``InvoiceSummary`` schema.
+    :param events: the webhook events' names (the base addon's when
+        ``None``; other addons add theirs).
     """
+    if events is None:
+        events = webhook_events.events_of(webhook_events.CATALOGUE)
     schemas = copy.deepcopy(SCHEMAS)
+    schemas.update(copy.deepcopy(openapi_webhooks.SCHEMAS))
     for name in ("InvoiceSummary", "PerfexInvoice"):
         schemas[name]["properties"].update(invoice_properties or {})
     list_parameters = [
@@ -416,12 +421,17 @@ def document(server_url="", invoice_properties=None):
             "description": (
                 "Customer invoices of Odoo, compatible with the `authtoken` API of "
                 "Perfex-style CRMs. Every answer is JSON; a request that fails writes "
-                "nothing. Money is a decimal string in the invoice currency."
+                "nothing. Money is a decimal string in the invoice currency. Every "
+                "path is also served under `/api/v1` (the n8n PerfexCRM node's). "
+                "The token goes in a header, never in the query string: URLs end "
+                "up in logs."
             ),
         },
         "servers": [{"url": server_url or "/"}],
-        "security": [{"authtoken": []}, {"bearer": []}],
+        "security": [{"authtoken": []}, {"apiKey": []}, {"bearer": []}],
+        "webhooks": openapi_webhooks.webhooks(events),
         "paths": {
+            **openapi_webhooks.paths(_errors),
             "/api/invoices": {
                 "get": {
                     "operationId": "listInvoices",
@@ -584,6 +594,7 @@ def document(server_url="", invoice_properties=None):
         "components": {
             "securitySchemes": {
                 "authtoken": {"type": "apiKey", "in": "header", "name": "authtoken"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-KEY"},
                 "bearer": {"type": "http", "scheme": "bearer"},
             },
             "schemas": schemas,

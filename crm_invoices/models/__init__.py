@@ -15,6 +15,13 @@ from . import crm_invoices_api_idempotency
 from . import crm_invoices_api_tax_map
 from . import crm_invoices_api_token
 from . import crm_invoices_api_writer
+from . import crm_invoices_webhook
+from . import crm_invoices_webhook_event
+from . import crm_invoices_webhook_delivery
+from . import crm_invoices_webhook_log
+from . import crm_invoices_webhook_state
+from . import account_move_webhooks
+from . import account_payment_webhooks
 from . import crm_invoices_reminder
 from . import crm_invoices_statement
 from . import crm_invoices_overview

@@ -3,7 +3,7 @@ from odoo.osv import expression
 from odoo.tools import html2plaintext
 
 from .. import queries
-from ..lib import api_payload, api_serialize, openapi, perfex
+from ..lib import api_payload, api_serialize, openapi, perfex, webhook_events
 from ..lib import invoice_status as status_rules
 
 INVOICE_TYPES = ("out_invoice",)
@@ -182,8 +182,11 @@ class CrmInvoicesApi(models.AbstractModel):
     def _openapi_document(self):
         """The OpenAPI document, its server the configured ``web.base.url``."""
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        catalogue = self.env["crm.invoices.webhook.event"]._crm_catalogue()
         return openapi.document(
-            (base_url or "").rstrip("/"), self._openapi_invoice_properties()
+            (base_url or "").rstrip("/"),
+            self._openapi_invoice_properties(),
+            webhook_events.events_of(catalogue),
         )
 
     @api.model

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from .. import queries
 from ..lib import api_token
 
-SCOPES = ("read", "create", "update", "delete")
+SCOPES = ("read", "create", "update", "delete", "webhooks")
 #: Written by Odoo only (generation, revocation, usage counting), never by a
 #: request: not over RPC, not in a form.
 MANAGED_FIELDS = frozenset(
@@ -69,6 +69,11 @@ class CrmInvoicesApiToken(models.Model):
     scope_create = fields.Boolean(string="Create")
     scope_update = fields.Boolean(string="Update")
     scope_delete = fields.Boolean(string="Delete")
+    scope_webhooks = fields.Boolean(
+        string="Webhooks",
+        help="Register, change and remove webhooks (they send what the token's "
+        "user may read).",
+    )
     scopes = fields.Char(compute="_compute_scopes")
     expiry_date = fields.Datetime(
         string="Expires On", help="Leave empty for a token that does not expire."
@@ -108,7 +113,9 @@ class CrmInvoicesApiToken(models.Model):
         ),
     ]
 
-    @api.depends("scope_read", "scope_create", "scope_update", "scope_delete")
+    @api.depends(
+        "scope_read", "scope_create", "scope_update", "scope_delete", "scope_webhooks"
+    )
     def _compute_scopes(self):
         for token in self:
             token.scopes = ", ".join(s for s in SCOPES if token[f"scope_{s}"])

@@ -85,6 +85,21 @@ class CrmInvoicesReminder(models.Model):
                 vals["currency_id"] = currency_of.get(vals.get("move_id"))
         return super().create(vals_list)
 
+    def _crm_webhook_emit(self):
+        """``reminder.sent`` for each invoice reminded (its level and days)."""
+        details = {
+            reminder.move_id.id: {
+                "reminder_level": reminder.level_id.name,
+                "days_overdue": str(reminder.days_overdue),
+                "sent_to": reminder.email_to or None,
+                "per_customer": bool(reminder.statement_id),
+            }
+            for reminder in self
+        }
+        self.env["crm.invoices.webhook.event"]._crm_emit(
+            "reminder.sent", self.move_id, lambda move: details[move.id]
+        )
+
     _sql_constraints = [
         (
             "move_level_uniq",

@@ -98,6 +98,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         )
         for reminder in reminders:
             reminder.mail_message_id = messages[reminder.move_id.id]
+        reminders._crm_webhook_emit()
         return reminders
 
     @api.model
@@ -144,6 +145,7 @@ class CrmInvoicesReminderEngine(models.AbstractModel):
         )
         for reminder in reminders:
             reminder.mail_message_id = messages[reminder.statement_id.id]
+        reminders._crm_webhook_emit()
         return reminders
 
     @api.model

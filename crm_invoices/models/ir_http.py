@@ -9,7 +9,16 @@ from ..lib.api_errors import ApiError
 
 #: The paths of this addon's API: their errors are JSON, others' stay theirs
 #: (OCA's fastapi, for one, also mounts apps under /api/).
-API_PREFIXES = ("/api/invoices", "/api/delete/invoices", "/api/openapi.json")
+API_PREFIXES = (
+    "/api/invoices",
+    "/api/delete/invoices",
+    "/api/v1/invoices",
+    "/api/v1/delete/invoices",
+    "/api/webhooks",
+    "/api/v1/webhooks",
+    "/api/zapier",
+    "/api/openapi.json",
+)
 #: Where a request keeps its authentication, so that Odoo's retry of the same
 #: client request (after a serialization failure) does not count it again.
 AUTH_ENVIRON_KEY = "crm_invoices.token_auth"

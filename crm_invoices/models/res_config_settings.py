@@ -5,6 +5,15 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     crm_api_repost = fields.Boolean(related="company_id.crm_api_repost", readonly=False)
+    crm_webhook_allow_private = fields.Boolean(
+        string="Webhooks on the Company's Network",
+        config_parameter="crm_invoices.webhook_allow_private",
+    )
+    crm_webhook_log_days = fields.Integer(
+        string="Webhook Log (Days)",
+        config_parameter="crm_invoices.webhook_log_days",
+        default=30,
+    )
     crm_reminder_grouping = fields.Selection(
         related="company_id.crm_reminder_grouping", readonly=False
     )

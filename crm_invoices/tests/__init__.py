@@ -22,3 +22,5 @@ from . import test_money_fields
 from . import test_collector_screens
 from . import test_in_dispute
 from . import test_queries
+from . import test_webhooks
+from . import test_webhooks_api

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import html2plaintext
 
+from ..lib import webhook_events
 from ..lib.api_fields import ODOO_FIELDS
 from .common import CrmInvoicesCommon, days_from_today, iso_days_from_today
 
@@ -811,3 +813,19 @@ class TestOpenApi(HttpCase):
                 with self.subTest(path=path, method=method):
                     self.assertIn("401", operation["responses"])
                     self.assertIn("429", operation["responses"])
+        # every route the addons serve under /api is documented, and only those
+        served = {
+            re.sub(r"<[^>]+>", "{}", rule.rule).replace("/api/v1/", "/api/")
+            for rule in self.env["ir.http"].routing_map().iter_rules()
+            if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"
+        }
+        documented = {re.sub(r"\{\w+\}", "{}", path) for path in paths}
+        self.assertEqual(served, documented)
+        self.assertEqual(
+            set(document["webhooks"]),
+            set(
+                webhook_events.events_of(
+                    self.env["crm.invoices.webhook.event"]._crm_catalogue()
+                )
+            ),
+        )

@@ -197,3 +197,41 @@ class TestQueries(CrmInvoicesCommon):
         queries.plan_one_big_statement(self.env.cr)
         self.env.cr.execute("SHOW jit")
         self.assertEqual(self.env.cr.fetchone()[0], "off")
+
+    def test_lease_next_webhook_takes_the_oldest_due_once(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("crm_invoices.webhook_allow_private", "True")
+        webhooks = self.env["crm.invoices.webhook"]
+        early, late = webhooks.create(
+            [
+                {"name": name, "url": f"http://127.0.0.1:9/{name}", "events": "*"}
+                for name in ("early", "late")
+            ]
+        )
+        self.env["crm.invoices.webhook.event"]._crm_queue_test(late)
+        self.env["crm.invoices.webhook.event"]._crm_queue_test(early)
+        now = fields.Datetime.now()
+        late.delivery_ids.sudo().next_attempt = now - timedelta(minutes=5)
+        self.assertEqual(queries.lease_next_webhook(webhooks, now, [], 20), late)
+        self.assertEqual(
+            late.lease_until, now + timedelta(seconds=late.timeout * 20 + 30)
+        )
+        # held by its lease: the next lane takes the other; then nothing is due
+        self.assertEqual(queries.lease_next_webhook(webhooks, now, [], 20), early)
+        self.assertFalse(queries.lease_next_webhook(webhooks, now, [], 20))
+        later = now + timedelta(hours=1)
+        self.assertEqual(
+            queries.lease_next_webhook(webhooks, later, [late.id], 20), early
+        )
+
+    def test_stored_move_values_are_the_database_s(self):
+        self.invoice.ref = "stored"
+        self.invoice.flush_recordset()
+        self.invoice.ref = "not flushed yet"
+        values = queries.stored_move_values(
+            self.env, self.invoice.ids, ("ref", "state")
+        )
+        self.assertEqual(
+            values, {self.invoice.id: {"ref": "stored", "state": "posted"}}
+        )
+        self.assertEqual(self.invoice.ref, "not flushed yet", "nothing flushed")

@@ -10,3 +10,4 @@ from . import crm_invoices_bank_matcher
 from . import crm_invoices_overview
 from . import res_company
 from . import res_config_settings
+from . import crm_invoices_webhook_event

@@ -265,6 +265,16 @@ class AccountBankStatementLine(models.Model):
         self.reconcile_data = False
         # what it was reconciled with (the caller checked the reviewer)
         self.sudo().crm_match_move_ids = invoices
+        self.env["crm.invoices.webhook.event"]._crm_emit(
+            "bank_line.reconciled",
+            invoices,
+            lambda move: {
+                "statement_line_id": str(self.id),
+                "amount": f"{self.amount:.{self.currency_id.decimal_places}f}",
+                "date": str(self.date),
+                "payer": self.partner_name or None,
+            },
+        )
         return True
 
     def _crm_set_partner(self, partner):

@@ -14,3 +14,4 @@ from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import crm_invoices_webhook_event

@@ -464,9 +464,19 @@ class CrmInvoicesEfacturaExchange(models.AbstractModel):
                 }
             )
             move.message_post(body=self.env._("ANAF accepted the e-Factura."))
+            self.env["crm.invoices.webhook.event"]._crm_emit(
+                "efactura.accepted",
+                move,
+                lambda _move: {"index": submission.index or None},
+            )
         else:
             move.write({"crm_efactura_step": "rejected"})
             move._crm_efactura_set_findings_from_anaf("\n".join(errors))
+            self.env["crm.invoices.webhook.event"]._crm_emit(
+                "efactura.rejected",
+                move,
+                lambda _move: {"index": submission.index or None, "errors": errors},
+            )
             move._l10n_ro_edi_create_document_invoice_sending_failed(
                 {
                     "error": "\n".join(errors) or self.env._("Rejected by ANAF"),

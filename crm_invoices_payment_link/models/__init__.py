@@ -8,3 +8,4 @@ from . import payment_provider
 from . import payment_transaction
 from . import res_company
 from . import res_config_settings
+from . import crm_invoices_webhook_event

@@ -96,3 +96,26 @@ class PaymentTransaction(models.Model):
                             left=currency.format(left),
                         )
                     )
+
+    def _post_process(self):
+        """EXTENDS payment: ``pay_link.paid`` for the invoices a payment made
+        through a pay link or a statement link paid."""
+        result = super()._post_process()
+        through_links = self.filtered(
+            lambda tx: (
+                tx.state == "done" and (tx.crm_pay_link_id or tx.crm_statement_link_id)
+            )
+        )
+        for tx in through_links:
+            self.env["crm.invoices.webhook.event"]._crm_emit(
+                "pay_link.paid",
+                tx.invoice_ids,
+                lambda _move, tx=tx: {
+                    "link": "statement" if tx.crm_statement_link_id else "invoice",
+                    "amount": f"{tx.amount:.{tx.currency_id.decimal_places}f}",
+                    "currency": tx.currency_id.name,
+                    "provider": tx.provider_id.name,
+                    "reference": tx.reference,
+                },
+            )
+        return result

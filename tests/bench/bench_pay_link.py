@@ -39,15 +39,16 @@ def parse_args():
     return bench_args.parse(parser)
 
 
-def ensure_modules(args, registry_of):
+def ensure_modules(args, registry_of, modules=MODULES):
+    """``modules`` installed in the bench database (once): its registry."""
     registry = registry_of()
     with registry.cursor() as cr:
         cr.execute(
             "SELECT name FROM ir_module_module "
             "WHERE name IN %s AND state = 'installed'",
-            [MODULES],
+            [tuple(modules)],
         )
-        missing = set(MODULES) - {name for (name,) in cr.fetchall()}
+        missing = set(modules) - {name for (name,) in cr.fetchall()}
     if missing:
         print(f"installing {', '.join(sorted(missing))} (once)")
         subprocess.run(

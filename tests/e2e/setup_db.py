@@ -63,9 +63,11 @@ for name in ("CGST", "SGST"):
     env["account.tax"].create(
         {"name": name, "amount": 9.0, "type_tax_use": "sale", "amount_type": "percent"}
     )
+# the webhook receivers of tests/e2e/test_webhooks_n8n.py listen on 127.0.0.1
+env["ir.config_parameter"].set_param("crm_invoices.webhook_allow_private", "True")
 tokens = {}
 for name, scopes, limit in (
-    ("e2e-full", ("read", "create", "update", "delete"), 0),
+    ("e2e-full", ("read", "create", "update", "delete", "webhooks"), 0),
     ("e2e-read", ("read",), 0),
     ("e2e-limited", ("read",), LIMIT),
 ):

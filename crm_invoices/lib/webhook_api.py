@@ -1,0 +1,132 @@
+"""The webhook routes' answers, as Perfex's v3 module gives them and the
+n8n PerfexCRM trigger node reads them.
+
+Where the two differ, an answer carries both shapes: a create answers
+``id`` (Perfex's docs), ``record_id`` and ``data.id`` (the n8n node reads
+``response.data.id``); one webhook is its fields and ``data`` (the node
+checks ``response.data``).  Values are text, as Perfex's rows are.
+"""
+
+from .api_errors import ApiError
+
+NOT_FOUND = "Webhook not found"
+
+
+class WebhookValidationFailed(ApiError):
+    """422, in the webhook routes' words."""
+
+    status = 422
+
+    def __init__(self, errors, message="Webhook validation failed"):
+        super().__init__(message, errors)
+
+    def body(self):
+        return {
+            "status": False,
+            "error": "validation_failed",
+            "message": self.message,
+            "errors": self.errors,
+        }
+
+
+def not_found(webhook_id):
+    return ApiError(NOT_FOUND, {"id": f"no webhook {webhook_id}"}, status=404)
+
+
+def _text(value):
+    return None if value is None or value is False else str(value)
+
+
+def present(values):
+    """One webhook as Perfex presents it (the secret never; ``has_secret``).
+
+    :param values: its fields (``id``, ``name``, ``url``, ``events`` as a
+        comma list, ``active``, ``headers``, ``timeout``, ``retry_count``,
+        ``last_triggered``, ``success_count``, ``failure_count``,
+        ``create_date``, ``write_date``, ``has_secret``)
+    """
+
+    def stamp(moment):
+        return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else None
+
+    return {
+        "id": str(values["id"]),
+        "name": values["name"],
+        "url": values["url"],
+        "events": [name for name in (values["events"] or "").split(",") if name],
+        "active": "1" if values["active"] else "0",
+        "headers": values["headers"] or None,
+        "timeout": _text(values["timeout"]),
+        "retry_count": _text(values["retry_count"]),
+        "last_triggered": stamp(values["last_triggered"]),
+        "success_count": _text(values["success_count"] or 0),
+        "failure_count": _text(values["failure_count"] or 0),
+        "date_created": stamp(values["create_date"]),
+        "date_updated": stamp(values["write_date"]),
+        "has_secret": bool(values["has_secret"]),
+    }
+
+
+def one(presented):
+    """One webhook's answer: its fields, and the same under ``data``."""
+    return {**presented, "data": presented}
+
+
+def created(presented, secret=None):
+    """A create's answer; ``secret`` when the server made it (shown once)."""
+    answer = {
+        "status": True,
+        "message": "Webhook created successfully",
+        "id": int(presented["id"]),
+        "record_id": int(presented["id"]),
+        "data": presented,
+    }
+    if secret:
+        answer["secret"] = secret
+    return answer
+
+
+def page(rows, page_number, per_page, total):
+    """A list's answer: ``data`` and Perfex's v3 ``meta``."""
+    last = max((total + per_page - 1) // per_page, 1)
+    return {
+        "data": rows,
+        "meta": {
+            "page": page_number,
+            "per_page": per_page,
+            "total": total,
+            "total_pages": last,
+            "has_more": page_number < last,
+            "current_page": page_number,
+            "last_page": last,
+        },
+    }
+
+
+def catalogue(groups):
+    """The event catalogue's answer (``groups``: ``{group: {event: label}}``)."""
+    events = [event for group in groups.values() for event in group]
+    return {
+        "total_events": len(events),
+        "wildcard": "*",
+        "groups": groups,
+        "events": events,
+    }
+
+
+def log_row(values):
+    """One delivery attempt as Perfex's logs list it."""
+    return {
+        "id": str(values["id"]),
+        "webhook_id": str(values["webhook_id"]),
+        "event": values["event"],
+        "event_id": values.get("event_uuid"),
+        "url": values["url"],
+        "response_code": _text(values["status_code"] or None),
+        "response_body": values["answer"] or None,
+        "error_message": values["error"] or None,
+        "attempt_number": str(values["attempt"]),
+        "status": values["status"],
+        "duration": f"{values['seconds']:.3f}",
+        "triggered_at": values["date"].strftime("%Y-%m-%d %H:%M:%S"),
+    }
