@@ -19,11 +19,7 @@ class WebhookCommon(CrmInvoicesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.receiver = Receiver().start()
-        cls.addClassCleanup(cls.receiver.stop)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "crm_invoices.webhook_allow_private", "True"
-        )
+        cls.receiver = Receiver.for_class(cls)
         cls.hook = cls.env["crm.invoices.webhook"].create(
             {"name": "Receiver", "url": cls.receiver.url, "events": "*"}
         )

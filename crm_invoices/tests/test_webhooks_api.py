@@ -12,11 +12,7 @@ class TestWebhooksApi(ApiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.receiver = Receiver().start()
-        cls.addClassCleanup(cls.receiver.stop)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "crm_invoices.webhook_allow_private", "True"
-        )
+        cls.receiver = Receiver.for_class(cls)
         cls.hooker = cls.make_token("hooker", cls.clerk, read=True, scope_webhooks=True)
         cls.hooker_b = cls.make_token(
             "hooker b", cls.clerk_b, read=True, scope_webhooks=True

@@ -50,6 +50,17 @@ class Receiver:
         self.thread.start()
         return self
 
+    @classmethod
+    def for_class(cls, test_class):
+        """A receiver for a test class's tests (stopped after them), with
+        the company's network allowed as a target."""
+        receiver = cls().start()
+        test_class.addClassCleanup(receiver.stop)
+        test_class.env["ir.config_parameter"].sudo().set_param(
+            "crm_invoices.webhook_allow_private", "True"
+        )
+        return receiver
+
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
