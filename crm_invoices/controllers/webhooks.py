@@ -105,16 +105,15 @@ class WebhooksApi(http.Controller):
             if isinstance(headers, str) and headers.strip():
                 headers = api_payload.parse_json(headers.encode())
             values["headers"] = headers or False
-        errors = {}
-        if creating:
-            for field in ("name", "url", "events"):
-                if not values.get(field):
-                    errors[field] = f"The {field} field is required."
+        errors = webhook_api.type_errors(values)
+        for field in ("name", "url", "events"):
+            if (creating or field in values) and not values.get(field):
+                errors[field] = f"The {field} field is required."
         for field in ("timeout", "retry_count"):
             if field in values:
                 try:
                     values[field] = int(values[field])
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     errors[field] = "a whole number"
         if errors:
             raise webhook_api.WebhookValidationFailed(errors)
@@ -154,7 +153,10 @@ class WebhooksApi(http.Controller):
             raise webhook_api.WebhookValidationFailed({field: message}) from error
 
     def _body(self):
-        return read_body()
+        body = read_body()
+        if not isinstance(body, dict):
+            raise webhook_api.WebhookValidationFailed({"body": "must be an object"})
+        return body
 
     # ------------------------------------------------------------------
     # webhooks
@@ -308,13 +310,7 @@ class WebhooksApi(http.Controller):
         move_type = self._polled(resource)
         args = request.httprequest.args
         now = int(datetime.now(UTC).timestamp())
-        try:
-            since = int(args.get("since") or now - 86400)
-            limit = min(max(int(args.get("limit") or 50), 1), MAX_POLL)
-        except ValueError as error:
-            raise ApiError(
-                "Invalid parameter", {"since": "a Unix time; limit: a number"}
-            ) from error
+        since, limit = api_payload.parse_poll(args, now, 86400, MAX_POLL)
         moment = fields.Datetime.to_string(datetime.fromtimestamp(since, UTC))
         moves = request.env["account.move"].search(
             [

@@ -623,6 +623,27 @@ def parse_page(args):
     return page, per_page or DEFAULT_PER_PAGE
 
 
+#: The last second a Unix time may name (9999-12-31 23:59:59 UTC).
+MAX_UNIX_TIME = 253402300799
+
+
+def parse_poll(args, now, window, max_limit, default_limit=50):
+    """``(since, limit)`` of a polling trigger: ``since`` a Unix time (``now
+    - window`` when absent), ``limit`` a whole number brought within 1 to
+    ``max_limit`` (as Zapier and Make send whatever they were told).
+
+    :raises ValidationFailed: naming each bad parameter.
+    """
+    errors = {}
+    since = _int(args.get("since"), "since", errors, minimum=0, maximum=MAX_UNIX_TIME)
+    limit = _int(args.get("limit"), "limit", errors, maximum=None)
+    if errors:
+        raise ValidationFailed(errors)
+    since = now - window if since is None else since
+    limit = default_limit if limit is None else min(max(limit, 1), max_limit)
+    return since, limit
+
+
 def parse_list_query(args):
     """Query string of ``GET /api/invoices`` to paging, order and filters.
 

@@ -3,7 +3,7 @@
 ``webhooks`` object that says what a receiver gets."""
 
 from . import webhook_sign
-from .api_payload import MAX_PER_PAGE
+from .api_payload import MAX_PER_PAGE, MAX_UNIX_TIME
 
 
 def _ref(name):
@@ -22,6 +22,17 @@ NULLABLE_TEXT = {"type": ["string", "null"]}
 STAMP = {"type": ["string", "null"], "examples": ["2026-12-07 10:15:00"]}
 
 SCHEMAS = {
+    "WebhookValidationError": {
+        "type": "object",
+        "description": "A webhook refused, in the words of Perfex's webhook routes.",
+        "required": ["status", "error", "message", "errors"],
+        "properties": {
+            "status": {"const": False},
+            "error": {"const": "validation_failed"},
+            "message": TEXT,
+            "errors": {"type": "object", "additionalProperties": TEXT},
+        },
+    },
     "Webhook": {
         "type": "object",
         "description": "Values are text, as Perfex's rows are; the secret is "
@@ -66,8 +77,13 @@ SCHEMAS = {
                 "once, as `secret`) when none is given.",
             },
             "active": {"type": ["boolean", "string"]},
+            "is_active": {
+                "type": ["integer", "boolean", "string"],
+                "description": "The n8n node's name of `active`.",
+            },
             "headers": {
                 "type": "object",
+                "additionalProperties": TEXT,
                 "description": "Extra headers sent with every delivery (not the "
                 "signature's).",
             },
@@ -79,6 +95,23 @@ SCHEMAS = {
                 "tried again until it succeeds or the webhook has failed for a day.",
             },
         },
+        "additionalProperties": False,
+    },
+    "WebhookForm": {
+        "type": "object",
+        "description": "The same fields as form data: `events` a comma list, or "
+        "repeated as `events[]`; `headers` a JSON text.",
+        "properties": {
+            "name": TEXT,
+            "url": TEXT,
+            "events": TEXT,
+            "events[]": {"type": "array", "items": TEXT},
+            "secret": TEXT,
+            "is_active": {"type": "string", "enum": ["0", "1"]},
+            "headers": TEXT,
+            "timeout": {"type": "integer", "minimum": 1, "maximum": 30},
+        },
+        "additionalProperties": False,
     },
     "WebhookEvent": {
         "type": "object",
@@ -103,7 +136,11 @@ SCHEMAS = {
 }
 
 _PAGE = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+    },
     {
         "name": "per_page",
         "in": "query",
@@ -140,10 +177,17 @@ def paths(errors):
         "required": True,
         "content": {
             "application/json": {"schema": _ref("WebhookInput")},
-            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+            "application/x-www-form-urlencoded": {"schema": _ref("WebhookForm")},
         },
     }
     one = _json("The webhook, also under `data`", _ref("Webhook"))
+    refused = {
+        "422": _json(
+            "A value refused: `errors` names each field (a bad JSON body or "
+            "headers object: `error` does)",
+            {"anyOf": [_ref("WebhookValidationError"), _ref("Error")]},
+        )
+    }
     return {
         "/api/webhooks": {
             "get": {
@@ -152,7 +196,7 @@ def paths(errors):
                 "parameters": _PAGE,
                 "responses": {
                     "200": _json("Webhooks", _page_of(_ref("Webhook"))),
-                    **errors("401", "403", "405", "429"),
+                    **errors("401", "403", "405", "422", "429"),
                 },
             },
             "post": {
@@ -167,6 +211,7 @@ def paths(errors):
                         {"type": "object"},
                     ),
                     **errors("401", "403", "405", "413", "422", "429"),
+                    **refused,
                 },
             },
         },
@@ -194,6 +239,7 @@ def paths(errors):
                 "responses": {
                     "200": one,
                     **errors("401", "403", "404", "413", "422", "429"),
+                    **refused,
                 },
             },
             "delete": {
@@ -224,7 +270,7 @@ def paths(errors):
                 "parameters": _PAGE,
                 "responses": {
                     "200": _json("Attempts", _page_of({"type": "object"})),
-                    **errors("401", "403", "404", "429"),
+                    **errors("401", "403", "404", "422", "429"),
                 },
             },
         },
@@ -251,7 +297,15 @@ def paths(errors):
                 "summary": "Records created or changed since a Unix time (that "
                 "second included: dedupe by id and date_updated)",
                 "parameters": [
-                    {"name": "since", "in": "query", "schema": {"type": "integer"}},
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "maximum": MAX_UNIX_TIME,
+                        },
+                    },
                     {
                         "name": "limit",
                         "in": "query",

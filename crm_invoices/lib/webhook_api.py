@@ -29,6 +29,26 @@ class WebhookValidationFailed(ApiError):
         }
 
 
+def type_errors(values):
+    """What is not of its kind among a request's webhook ``values`` (texts
+    for ``name``, ``url`` and ``secret``; a text or a list of texts for
+    ``events``; an object for ``headers``): field -> why."""
+    errors = {}
+    for field in ("name", "url", "secret"):
+        if field in values and not isinstance(values[field], str):
+            errors[field] = "must be a text"
+    events = values.get("events")
+    if events is not None and not (
+        isinstance(events, str)
+        or (isinstance(events, list) and all(isinstance(e, str) for e in events))
+    ):
+        errors["events"] = "must be a text or a list of texts"
+    headers = values.get("headers")
+    if headers not in (None, False) and not isinstance(headers, dict):
+        errors["headers"] = "must be an object"
+    return errors
+
+
 def not_found(webhook_id):
     return ApiError(NOT_FOUND, {"id": f"no webhook {webhook_id}"}, status=404)
 

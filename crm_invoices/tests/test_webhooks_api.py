@@ -166,6 +166,11 @@ class TestWebhooksApi(ApiCommon):
         ).json()
         self.assertNotIn(str(invoice.id), [row["id"] for row in later["data"]])
         self.assertApiError(self.n8n("GET", "/api/zapier/poll/secrets"), 404)
+        refused = self.n8n("GET", "/api/zapier/poll/invoices?since=null&limit=1.5")
+        self.assertApiError(refused, 422)
+        self.assertEqual(set(refused.json()["error"]), {"since", "limit"})
+        huge = self.n8n("GET", "/api/zapier/poll/invoices?since=99999999999999")
+        self.assertApiError(huge, 422)
 
     def test_the_token_never_in_the_query_string(self):
         answer = self.api("GET", f"/api/webhooks?authtoken={self.hooker}")

@@ -14,6 +14,7 @@ from odoo.addons.crm_invoices.lib.api_payload import (
     parse_json,
     parse_list_query,
     parse_number_keyword,
+    parse_poll,
     parse_search_keyword,
     parse_tax,
 )
@@ -453,3 +454,36 @@ def test_random_list_queries_only_ever_fail_validation(args):
         assert failure.errors
     else:
         assert 1 <= query["per_page"] <= 100
+
+
+NOW = 1_796_000_000
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({}, (NOW - 86400, 50)),
+        ({"since": "1700000000"}, (1_700_000_000, 50)),
+        ({"since": "0", "limit": "500"}, (0, 100)),
+        ({"limit": "0"}, (NOW - 86400, 1)),
+        ({"since": "253402300799", "limit": " 7 "}, (253_402_300_799, 7)),
+    ],
+)
+def test_a_poll_reads_since_and_brings_limit_within_bounds(args, expected):
+    assert parse_poll(args, NOW, 86400, 100) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "fields"),
+    [
+        ({"since": "null"}, {"since"}),
+        ({"since": "-1"}, {"since"}),
+        ({"since": "253402300800"}, {"since"}),
+        ({"limit": "2.3341020336054908e-46"}, {"limit"}),
+        ({"since": "soon", "limit": "many"}, {"since", "limit"}),
+    ],
+)
+def test_a_poll_refuses_what_is_not_a_unix_time_or_a_number(args, fields):
+    with pytest.raises(ValidationFailed) as refused:
+        parse_poll(args, NOW, 86400, 100)
+    assert set(refused.value.errors) == fields

@@ -332,3 +332,23 @@ def test_every_event_is_documented_with_both_signatures():
     for name in ("Webhook", "WebhookInput", "WebhookEvent"):
         assert f"#/components/schemas/{name}" in refs
         assert name in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("values", "fields"),
+    [
+        (
+            {"name": "n8n", "url": "https://example.com/h", "events": ["invoice.*"]},
+            set(),
+        ),
+        ({"events": "invoice.paid,payment.*", "headers": {"X-A": "1"}}, set()),
+        ({"name": 5, "url": ["x"], "secret": None}, {"name", "url", "secret"}),
+        ({"events": 7}, {"events"}),
+        ({"events": ["invoice.paid", 3]}, {"events"}),
+        ({"events": {"a": "b"}}, {"events"}),
+        ({"headers": ["X-A"]}, {"headers"}),
+        ({"headers": False}, set()),
+    ],
+)
+def test_a_webhook_request_names_each_value_of_the_wrong_kind(values, fields):
+    assert set(webhook_api.type_errors(values)) == fields
