@@ -29,14 +29,37 @@ class WebhookValidationFailed(ApiError):
         }
 
 
+def _has_nul(value):
+    """Whether a text, or a text of a list or an object, holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+#: The longest text a request may give each field.
+TEXT_LIMITS = {"name": 256, "url": 2048, "secret": 256}
+
+
 def type_errors(values):
     """What is not of its kind among a request's webhook ``values`` (texts
-    for ``name``, ``url`` and ``secret``; a text or a list of texts for
-    ``events``; an object for ``headers``): field -> why."""
+    for ``name``, ``url`` and ``secret``, within :data:`TEXT_LIMITS`; a text
+    or a list of texts for ``events``; an object for ``headers``; no NUL
+    character anywhere): field -> why."""
     errors = {}
-    for field in ("name", "url", "secret"):
-        if field in values and not isinstance(values[field], str):
+    for field, limit in TEXT_LIMITS.items():
+        if field not in values:
+            continue
+        if not isinstance(values[field], str):
             errors[field] = "must be a text"
+        elif len(values[field]) > limit:
+            errors[field] = f"is longer than {limit} characters"
+    for field in ("name", "url", "secret", "events", "headers"):
+        if field not in errors and _has_nul(values.get(field)):
+            errors[field] = "must not contain NUL characters"
     events = values.get("events")
     if events is not None and not (
         isinstance(events, str)

@@ -95,6 +95,15 @@ class TestWebhooksApi(ApiCommon):
             self.n8n("POST", "/api/webhooks", json={"name": "x"}), 422
         )
         self.assertEqual(set(missing["errors"]), {"url", "events"})
+        hostile = self.assertApiError(
+            self.n8n(
+                "POST",
+                "/api/webhooks",
+                json={"name": "a\x00b", "url": self.receiver.url, "events": "*"},
+            ),
+            422,
+        )
+        self.assertEqual(hostile["errors"], {"name": "must not contain NUL characters"})
         loopback_off = self.env["ir.config_parameter"].sudo()
         loopback_off.set_param("crm_invoices.webhook_allow_private", "False")
         self.assertApiError(

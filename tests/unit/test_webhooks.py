@@ -348,6 +348,15 @@ def test_every_event_is_documented_with_both_signatures():
         ({"events": {"a": "b"}}, {"events"}),
         ({"headers": ["X-A"]}, {"headers"}),
         ({"headers": False}, set()),
+        (
+            {"name": "a\x00b", "secret": "s\x00", "url": "http://h/\x00"},
+            {"name", "secret", "url"},
+        ),
+        (
+            {"events": ["invoice.\x00paid"], "headers": {"X": "a\x00"}},
+            {"events", "headers"},
+        ),
+        ({"name": "n" * 257, "url": "https://h/" + "p" * 2048}, {"name", "url"}),
     ],
 )
 def test_a_webhook_request_names_each_value_of_the_wrong_kind(values, fields):
