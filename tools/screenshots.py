@@ -97,6 +97,24 @@ PAGES = {
         DESKTOP,
         None,
     ),
+    "recurring": (
+        "/odoo/action-crm_invoices_recurring.contract_contract_action",
+        ".o_list_renderer",
+        DESKTOP,
+        None,
+    ),
+    "recurring_phone": (
+        "/odoo/action-crm_invoices_recurring.contract_contract_action",
+        ".o_kanban_renderer, .o_list_renderer",
+        PHONE,
+        None,
+    ),
+    "recurring_invoice": (
+        "/odoo/crm-invoices/{repeating}",
+        ".o_form_view .o_form_sheet",
+        DESKTOP,
+        None,
+    ),
     "settings": (
         "/odoo/action-crm_invoices.crm_invoices_settings_action",
         ".o_setting_container",
@@ -123,6 +141,7 @@ RECORDS = {
         "invoice_date desc",
     ),
     "webhook": ("crm.invoices.webhook", [("failure_count", ">", 0)], "id"),
+    "repeating": ("account.move", [("crm_schedule_ids.active", "=", True)], "id"),
     "not_due": (
         "account.move",
         [("crm_status", "in", ("unpaid", "sent")), ("move_type", "=", "out_invoice")],

@@ -54,12 +54,14 @@ TINY_BENCHES = {
     "bench_efactura.py": ["--invoices", "4"],
     "bench_bank.py": ["--invoices", "60", "--lines", "20", "--oca-sample", "4"],
     "bench_webhooks.py": ["--events", "60", "--changes", "3", "--slow-seconds", "1"],
+    "bench_recurring.py": ["--schedules", "20"],
 }
 #: The database each benchmark seeds (those that share one, share it).
 BENCH_DATABASES = {
     "bench_trend.py": "trend",
     "bench_efactura.py": "efactura",
     "bench_bank.py": "bank",
+    "bench_recurring.py": "recurring",
 }
 #: How long the end-to-end server may take to answer its health check.
 SERVER_START_TIMEOUT = 120

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 UPDATABLE = "updatable"  # written by a POST and a PUT
 READ_ONLY = "read_only"  # in answers: a PUT may send it back unchanged
 IGNORED = "ignored"  # Perfex forms send it; accepted, without effect
+#: Perfex's recurring fields (:mod:`.perfex_recurrence` reads them): they take
+#: effect where an addon makes invoices repeat (crm_invoices_recurring)
+RECURRENCE = "recurrence"
 
 MAX_ITEMS = 500
 #: Largest record id PostgreSQL's ``integer`` column holds.
@@ -132,6 +135,11 @@ class ApiField:
             schema["description"] = (
                 "Sent by Perfex clients; accepted, without effect in Odoo."
             )
+        elif self.access == RECURRENCE:
+            schema["description"] = (
+                "Perfex's recurring invoice field: the invoice repeats itself "
+                "(with the Recurring Invoices addon installed). " + self.doc
+            ).strip()
         elif self.doc:
             schema["description"] = self.doc
         return schema
@@ -188,6 +196,10 @@ def _read_only(key, sort):
     """A key of the answers a list sorts by (the answers' other keys are read
     only too: see ``api_payload.READ_ONLY_KEYS``)."""
     return ApiField(key, "any", READ_ONLY, sort=sort)
+
+
+def _recurrence(key, kind, doc):
+    return ApiField(key, kind, RECURRENCE, doc=doc)
 
 
 def _ignored(*keys):
@@ -309,10 +321,6 @@ INVOICE_FIELDS = (
     *_ignored(
         "allowed_payment_modes",
         "tags",
-        "recurring",
-        "repeat_every_custom",
-        "repeat_type_custom",
-        "cycles",
         "show_quantity_as",
         "show_shipping_on_invoice",
         "project_id",
@@ -323,6 +331,19 @@ INVOICE_FIELDS = (
         "billed_tasks",
         "billed_expenses",
     ),
+    _recurrence(
+        "recurring",
+        "any",
+        "0: not recurring; 1 to 12: every so many months; custom: every "
+        "repeat_every_custom repeat_type_custom (or a count with recurring_type).",
+    ),
+    _recurrence("repeat_every_custom", "integer", "With recurring=custom: how many."),
+    _recurrence(
+        "repeat_type_custom", "any", "With recurring=custom: day, week, month or year."
+    ),
+    _recurrence("recurring_type", "any", "day, week, month or year (as answered)."),
+    _recurrence("custom_recurring", "flag", "1: a custom recurrence (as answered)."),
+    _recurrence("cycles", "integer", "How many invoices it makes; 0: without end."),
     _read_only("id", sort="id"),
     _read_only("datecreated", sort="create_date"),
     _read_only("status", sort="crm_status"),

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from . import api_serialize, invoice_status, perfex
+from . import api_serialize, invoice_status, perfex, perfex_recurrence
 from .api_errors import ValidationFailed
 from .api_fields import (
     IGNORED,
@@ -21,6 +21,7 @@ from .api_fields import (
     MAX_ITEMS,
     MAX_SHORT,
     MAX_TEXT,
+    RECURRENCE,
     SORTABLE,
     UPDATABLE,
     keys,
@@ -405,6 +406,8 @@ UPDATABLE_KEYS = keys(UPDATABLE)
 #: Fields Perfex's forms send that have no meaning in Odoo: accepted so that
 #: Perfex clients work unchanged, and documented as without effect.
 PERFEX_IGNORED = keys(IGNORED)
+#: Perfex's recurring fields (:mod:`.perfex_recurrence`).
+RECURRENCE_KEYS = keys(RECURRENCE)
 #: Keys of an invoice's answers (both shapes) that no request changes: a PUT
 #: may send them back (a client that edits what it read) only with the value
 #: they have.
@@ -415,6 +418,7 @@ READ_ONLY_KEYS = (
     )
     - UPDATABLE_KEYS
     - PERFEX_IGNORED
+    - RECURRENCE_KEYS
 )
 #: The invoice's scalar fields a request writes, in the order they are checked.
 _SCALARS = tuple(
@@ -447,6 +451,9 @@ def normalize_invoice(data, update=False, date_format="Y-m-d"):
         if read_only:
             payload["read_only"] = read_only
     _scalars(data, update, payload, errors, date_format)
+    recurrence = perfex_recurrence.parse(data, errors)
+    if recurrence is not None:
+        payload["recurrence"] = recurrence
     new_raw, items_raw = data.get("newitems"), data.get("items")
     if not update and new_raw in (None, "", [], {}):
         new_raw, items_raw = items_raw, None  # v3: items[] on a POST
@@ -476,7 +483,7 @@ def _check_update_keys(data, errors):
     """
     read_only = {}
     for key in data:
-        if key in UPDATABLE_KEYS or key in PERFEX_IGNORED:
+        if key in UPDATABLE_KEYS or key in PERFEX_IGNORED or key in RECURRENCE_KEYS:
             continue
         if key in READ_ONLY_KEYS:
             read_only[key] = data[key]

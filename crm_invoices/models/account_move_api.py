@@ -33,3 +33,15 @@ class AccountMove(models.Model):
         except UserError as error:
             return str(error)
         return None
+
+    def _crm_api_set_recurrence(self, recurrence):
+        """Make this invoice repeat as a Perfex client asked (a
+        :class:`..lib.perfex_recurrence.Recurrence`; ``interval`` 0: stop).
+
+        Without an addon that makes invoices repeat, Perfex's recurring
+        fields are accepted without effect: nothing changes.
+
+        :return: whether something changed
+        """
+        self.ensure_one()
+        return False

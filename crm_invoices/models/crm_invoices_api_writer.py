@@ -62,6 +62,8 @@ class CrmInvoicesApiWriter(models.AbstractModel):
             invoice.action_post()
         if sent:
             invoice.action_crm_mark_sent()
+        if "recurrence" in payload:
+            invoice._crm_api_set_recurrence(payload["recurrence"])
         return invoice, warnings
 
     @api.model
@@ -117,6 +119,10 @@ class CrmInvoicesApiWriter(models.AbstractModel):
                 raise ValidationFailed(
                     {"removed_items": "an invoice keeps at least one item"}
                 )
+        if "recurrence" in payload and invoice._crm_api_set_recurrence(
+            payload["recurrence"]
+        ):
+            outcome = "updated" if outcome == "unchanged" else outcome
         return outcome, self._check_totals(invoice, payload)
 
     @api.model

@@ -181,10 +181,16 @@ class PayLinkController(PaymentPortal):
         )
         return providers, methods
 
-    def _check_payment_kwargs(self, kwargs):
+    def _pay_may_save_card(self, link):
+        """Whether the page offers to keep the card for the customer's later
+        invoices (an addon that charges them says when: ``super()``)."""
+        return False
+
+    def _check_payment_kwargs(self, kwargs, may_save=False):
         """What a visitor's payment request may not ask for: a payment
-        method check, a saved card, keeping the card.  Adjusts ``kwargs``
-        for Odoo's ``_create_transaction``."""
+        method check, a saved card, keeping the card (unless ``may_save``:
+        the page offered it).  Adjusts ``kwargs`` for Odoo's
+        ``_create_transaction``."""
         if kwargs.get("is_validation"):
             # a payment method check charges nothing and pays nothing
             raise ValidationError(request.env._("This link only takes payments."))
@@ -195,7 +201,9 @@ class PayLinkController(PaymentPortal):
             raise ValidationError(
                 request.env._("Saved payment methods cannot be used here.")
             )
-        kwargs["tokenization_requested"] = False
+        kwargs["tokenization_requested"] = bool(
+            may_save and kwargs.get("tokenization_requested")
+        )
         kwargs.pop("landing_route", None)
 
     def _check_payment_method(self, offered, kwargs):
@@ -214,15 +222,20 @@ class PayLinkController(PaymentPortal):
     def _pay_form_values(self, link, token, amount):
         """What Odoo's payment form needs."""
         providers, methods = self._pay_providers(link, amount)
+        may_save = self._pay_may_save_card(link)
         path = link._pay_path(token)
         invoices = link._pay_invoices()
         return {
             "providers_sudo": providers,
             "payment_methods_sudo": methods,
             # a visitor holds a link, not the customer's account: no saved cards
+            # to pay with (keeping the card paid with is offered where allowed)
             "tokens_sudo": request.env["payment.token"].sudo().browse(),
             "allow_token_selection": False,
-            "show_tokenize_input_mapping": dict.fromkeys(providers.ids, False),
+            "show_tokenize_input_mapping": {
+                provider.id: may_save and provider.allow_tokenization
+                for provider in providers
+            },
             "reference_prefix": invoices.name if len(invoices) == 1 else None,
             "amount": float(amount),
             "currency": link._pay_currency(),
@@ -280,7 +293,7 @@ class PayLinkController(PaymentPortal):
         refusal = invoices._crm_payment_refusal()
         if refusal:
             raise ValidationError(refusal)
-        self._check_payment_kwargs(kwargs)
+        self._check_payment_kwargs(kwargs, may_save=self._pay_may_save_card(link))
         try:
             to_pay = link._pay_amount(amount)
         except pay_amount.AmountRefused as refused:

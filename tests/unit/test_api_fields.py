@@ -120,8 +120,10 @@ def test_every_documented_key_is_accepted_and_every_accepted_key_documented():
         documented = set(SCHEMAS[name]["properties"])
         for key in documented:
             assert _errors(update, **{key: None}).get(key) != "unknown field", key
-        accepted = api_fields.keys(api_fields.UPDATABLE) | api_fields.keys(
-            api_fields.IGNORED
+        accepted = (
+            api_fields.keys(api_fields.UPDATABLE)
+            | api_fields.keys(api_fields.IGNORED)
+            | api_fields.keys(api_fields.RECURRENCE)
         )
         if not update:
             accepted -= {"removed_items"}
@@ -159,8 +161,10 @@ def test_every_key_of_an_answer_may_come_back_in_a_put():
     answers = set(perfex.invoice({"id": 1}, (), (), {})) | set(
         api_serialize.invoice_json({"id": 1})
     )
-    written = api_fields.keys(api_fields.UPDATABLE) | api_fields.keys(
-        api_fields.IGNORED
+    written = (
+        api_fields.keys(api_fields.UPDATABLE)
+        | api_fields.keys(api_fields.IGNORED)
+        | api_fields.keys(api_fields.RECURRENCE)
     )
     for key in answers - written:
         sent = normalize_invoice({key: "sent back"}, update=True)

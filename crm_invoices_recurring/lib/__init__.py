@@ -1,0 +1,1 @@
+"""What the recurring invoices need without a database (never imports odoo)."""

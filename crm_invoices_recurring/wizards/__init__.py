@@ -1,0 +1,1 @@
+from . import crm_invoices_make_recurring
