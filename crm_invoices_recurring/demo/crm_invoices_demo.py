@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 
 from odoo.addons.crm_invoices.lib.perfex_recurrence import Recurrence
 
+from ..lib import schedule_dates
+
 #: (customer xmlid, line, amount, days ago issued, recurrence)
 DEMO_SCHEDULES = [
     (
@@ -72,7 +74,11 @@ class CrmInvoicesDemo(models.AbstractModel):
                 )
             )
             invoice.action_post()
-            invoice._crm_set_schedule(recurrence)
+            # from the invoice's date: what the job made since is there
+            invoice._crm_set_schedule(
+                recurrence,
+                issued + schedule_dates.step(recurrence.unit, recurrence.interval),
+            )
             schedules |= invoice.crm_schedule_id
         # what the job has made by today (no commit: inside the install)
         schedules.with_company(company)._recurring_create_invoice(today)

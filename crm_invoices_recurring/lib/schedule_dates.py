@@ -51,6 +51,19 @@ def step(unit, interval):
     raise ValueError(f"unknown unit {unit!r}")
 
 
+def first_date(invoice_date, delta, today):
+    """The first invoice of a schedule made today from an invoice of
+    ``invoice_date``: one period after it, walked on by whole periods to
+    today or later (a new schedule never invoices the months before it
+    existed; only periods it missed later are caught up)."""
+    current = invoice_date + delta
+    for _step in range(MAX_STEPS):
+        if current >= today:
+            return current
+        current = current + delta
+    return today
+
+
 def last_period_end(start, unit, interval, cycles):
     """The last day of a schedule that makes ``cycles`` invoices from
     ``start`` (``None``: without end)."""

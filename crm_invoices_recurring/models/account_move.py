@@ -119,9 +119,11 @@ class AccountMove(models.Model):
             # a new recurrence: the schedule goes on from its next date
             date_start = date_start or schedule.recurring_next_date
             schedule.write({"active": False})
-        base = self.invoice_date or fields.Date.context_today(self)
-        date_start = date_start or base + schedule_dates.step(
-            recurrence.unit, recurrence.interval
+        today = fields.Date.context_today(self)
+        date_start = date_start or schedule_dates.first_date(
+            self.invoice_date or today,
+            schedule_dates.step(recurrence.unit, recurrence.interval),
+            today,
         )
         contracts = self.env["contract.contract"].sudo()
         new = contracts.create(

@@ -36,15 +36,20 @@ class TestApiRecurrence(RecurringCommon, ApiCommon):
         )
         self.assertEqual(answer["custom_recurring"], "1")
         self.assertEqual(answer["total_cycles"], "0")
-        # issued 32 days ago: the job catches up its 3 weekly invoices, once
-        made = self.run_job(fields.Date.today())
-        self.assertEqual(len(made), 3)
+        # issued 32 days ago: the first invoice is the first period from today
+        # on (5 weeks after the invoice), none before the schedule existed
+        schedule = invoice.crm_schedule_id
+        first = invoice.invoice_date + timedelta(weeks=5)
+        self.assertEqual(schedule.recurring_next_date, first)
         self.assertFalse(self.run_job(fields.Date.today()))
+        # the server off for a month: its 3 invoices caught up once each
+        made = self.run_job(fields.Date.today() + timedelta(days=30))
+        self.assertEqual(len(made), 3)
+        self.assertFalse(self.run_job(fields.Date.today() + timedelta(days=30)))
         source = self.get(invoice)
         self.assertEqual(source["total_cycles"], "3")
         self.assertEqual(
-            source["last_recurring_date"],
-            (invoice.invoice_date + timedelta(days=21)).isoformat(),
+            source["last_recurring_date"], (first + timedelta(days=14)).isoformat()
         )
         child = self.get(made[0])
         self.assertEqual(child["is_recurring_from"], str(invoice.id))

@@ -12,10 +12,13 @@ class TestOverview(RecurringCommon):
     def test_the_overview_shows_what_schedules_will_invoice(self):
         today = fields.Date.today()
         # every week from 7 days ago: 7 days ago is due (caught up today)
-        self.repeating(
-            Recurrence(1, "week", custom=True),
-            invoice_date=today - timedelta(days=14),
+        invoice = self.make_invoice(
             amount=10.0,
+            invoice_date=today - timedelta(days=14),
+            due_date=today + timedelta(days=16),
+        )
+        invoice._crm_set_schedule(
+            Recurrence(1, "week", custom=True), today - timedelta(days=7)
         )
         self.repeating(Recurrence(1, "year"), amount=1000.0)  # next year: none
         figures = {

@@ -49,6 +49,16 @@ class TestSchedule(RecurringCommon):
         self.assertFalse(self.run_job(day))
         self.assertEqual(len(self.made(invoice)), 3)
 
+    def test_a_new_schedule_never_invoices_the_past(self):
+        today = fields.Date.today()
+        invoice = self.repeating(
+            Recurrence(1, "month"), invoice_date=today - relativedelta(months=14)
+        )
+        schedule = invoice.crm_schedule_id
+        self.assertGreaterEqual(schedule.recurring_next_date, today)
+        self.assertLess(schedule.recurring_next_date, today + relativedelta(months=1))
+        self.assertFalse(self.run_job(today - timedelta(days=1)))
+
     def test_cycles_end_the_schedule(self):
         today = fields.Date.today()
         invoice = self.repeating(Recurrence(2, "day", cycles=3, custom=True))

@@ -41,10 +41,11 @@ class CrmInvoicesMakeRecurring(models.TransientModel):
     @api.depends("move_id", "interval", "unit")
     def _compute_date_start(self):
         for wizard in self:
-            base = wizard.move_id.invoice_date or fields.Date.context_today(wizard)
-            if wizard.interval > 0:
-                wizard.date_start = base + schedule_dates.step(
-                    wizard.unit, wizard.interval
+            today = fields.Date.context_today(wizard)
+            base = wizard.move_id.invoice_date or today
+            if 0 < wizard.interval <= MAX_INTERVAL:
+                wizard.date_start = schedule_dates.first_date(
+                    base, schedule_dates.step(wizard.unit, wizard.interval), today
                 )
             else:
                 wizard.date_start = base

@@ -39,7 +39,10 @@ moves = env["account.move"].create([
 ])
 moves.action_post()
 for move in moves:
-    move._crm_set_schedule(Recurrence(1, "week", custom=True))
+    # from the invoice's week on: the job has three weeks to catch up
+    move._crm_set_schedule(
+        Recurrence(1, "week", custom=True), move.invoice_date + timedelta(weeks=1)
+    )
 env.cr.commit()
 print(json.dumps({{"ids": moves.ids}}))
 """

@@ -13,6 +13,19 @@ def test_a_step_per_unit():
     assert start + sd.step("year", 1) == date(2028, 1, 31)
 
 
+def test_a_new_schedule_starts_today_or_later_on_the_invoices_cycle():
+    monthly = sd.step("month", 1)
+    today = date(2027, 6, 12)
+    # one period after a recent invoice
+    assert sd.first_date(date(2027, 6, 1), monthly, today) == date(2027, 7, 1)
+    # an old invoice: its cycle walked on to today or later, never backfilled
+    assert sd.first_date(date(2025, 3, 12), monthly, today) == date(2027, 6, 12)
+    assert sd.first_date(date(2025, 3, 13), monthly, today) == date(2027, 6, 13)
+    assert sd.first_date(date(2027, 6, 12), sd.step("year", 1), today) == date(
+        2028, 6, 12
+    )
+
+
 def test_the_last_period_of_a_number_of_invoices():
     assert sd.last_period_end(date(2027, 1, 1), "month", 1, 0) is None
     assert sd.last_period_end(date(2027, 1, 1), "month", 1, 12) == date(2027, 12, 31)
