@@ -18,6 +18,8 @@ currency) also gets its resolution in the writer.
 
 from dataclasses import dataclass
 
+from . import perfex_recurrence
+
 #: What a request may do with a key.
 UPDATABLE = "updatable"  # written by a POST and a PUT
 READ_ONLY = "read_only"  # in answers: a PUT may send it back unchanged
@@ -198,8 +200,8 @@ def _read_only(key, sort):
     return ApiField(key, "any", READ_ONLY, sort=sort)
 
 
-def _recurrence(key, kind, doc):
-    return ApiField(key, kind, RECURRENCE, doc=doc)
+def _recurrence(key, kind, doc, **options):
+    return ApiField(key, kind, RECURRENCE, doc=doc, **options)
 
 
 def _ignored(*keys):
@@ -343,7 +345,13 @@ INVOICE_FIELDS = (
     ),
     _recurrence("recurring_type", "any", "day, week, month or year (as answered)."),
     _recurrence("custom_recurring", "flag", "1: a custom recurrence (as answered)."),
-    _recurrence("cycles", "integer", "How many invoices it makes; 0: without end."),
+    _recurrence(
+        "cycles",
+        "integer",
+        "How many invoices it makes; 0: without end.",
+        minimum=0,
+        maximum=perfex_recurrence.MAX_CYCLES,
+    ),
     _read_only("id", sort="id"),
     _read_only("datecreated", sort="create_date"),
     _read_only("status", sort="crm_status"),

@@ -451,7 +451,7 @@ def normalize_invoice(data, update=False, date_format="Y-m-d"):
         if read_only:
             payload["read_only"] = read_only
     _scalars(data, update, payload, errors, date_format)
-    recurrence = perfex_recurrence.parse(data, errors)
+    recurrence = parse_recurrence(data, errors)
     if recurrence is not None:
         payload["recurrence"] = recurrence
     new_raw, items_raw = data.get("newitems"), data.get("items")
@@ -473,6 +473,60 @@ def normalize_invoice(data, update=False, date_format="Y-m-d"):
     if errors:
         raise ValidationFailed(errors)
     return payload
+
+
+def parse_recurrence(data, errors):
+    """The recurrence a request asks for in Perfex's fields
+    (:mod:`.perfex_recurrence`), or ``None`` if it names none."""
+    if not any(data.get(key) not in (None, "") for key in RECURRENCE_KEYS):
+        return None
+    raw = data.get("recurring")
+    cycles = _int(
+        data.get("cycles"), "cycles", errors, 0, maximum=perfex_recurrence.MAX_CYCLES
+    )
+    if raw in (None, ""):
+        errors["recurring"] = "is required with the other recurring fields"
+        return None
+    if isinstance(raw, str) and raw.strip().lower() == "custom":
+        interval = _int(
+            data.get("repeat_every_custom"),
+            "repeat_every_custom",
+            errors,
+            1,
+            required=True,
+            maximum=perfex_recurrence.MAX_INTERVAL,
+        )
+        unit = _recurrence_unit(
+            data.get("repeat_type_custom"), "repeat_type_custom", errors
+        )
+        custom = True
+    else:
+        interval = _int(
+            raw, "recurring", errors, 0, maximum=perfex_recurrence.MAX_INTERVAL
+        )
+        custom = bool(_bool(data.get("custom_recurring"), "custom_recurring", errors))
+        unit = "month"
+        if data.get("recurring_type") not in (None, ""):
+            unit = _recurrence_unit(data["recurring_type"], "recurring_type", errors)
+            custom = custom or unit != "month"
+        if interval is not None and interval > 12 and not custom:
+            errors["recurring"] = (
+                "must be 0 to 12 (months), or custom with repeat_every_custom"
+            )
+            return None
+    if errors or interval is None or unit is None:
+        return None
+    if interval == 0:
+        return perfex_recurrence.Recurrence(0)
+    return perfex_recurrence.Recurrence(interval, unit, cycles or 0, custom)
+
+
+def _recurrence_unit(value, field, errors):
+    unit = value.strip().lower() if isinstance(value, str) else None
+    if unit not in perfex_recurrence.UNITS:
+        errors[field] = f"must be one of {', '.join(perfex_recurrence.UNITS)}"
+        return None
+    return unit
 
 
 def _check_update_keys(data, errors):

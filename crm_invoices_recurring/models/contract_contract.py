@@ -76,6 +76,7 @@ class ContractContract(models.Model):
         help="Untaxed amount of one invoice of the schedule, as written.",
     )
 
+    crm_every = fields.Char(string="Every", compute="_compute_crm_repeat_summary")
     crm_repeat_summary = fields.Char(
         string="Repeats", compute="_compute_crm_repeat_summary"
     )
@@ -92,13 +93,12 @@ class ContractContract(models.Model):
         units = dict(self._crm_unit_names())
         for contract in self:
             recurrence = contract._crm_recurrence()
-            parts = [
-                self.env._(
-                    "every %(interval)s %(unit)s",
-                    interval=recurrence.interval,
-                    unit=units[recurrence.unit],
-                )
-            ]
+            contract.crm_every = self.env._(
+                "every %(interval)s %(unit)s",
+                interval=recurrence.interval,
+                unit=units[recurrence.unit],
+            )
+            parts = [contract.crm_every]
             if contract.recurring_next_date:
                 parts.append(
                     self.env._(

@@ -4,12 +4,15 @@ import pytest
 
 from odoo.addons.crm_invoices.lib import perfex_recurrence as rec
 from odoo.addons.crm_invoices.lib.api_errors import ValidationFailed
-from odoo.addons.crm_invoices.lib.api_payload import normalize_invoice
+from odoo.addons.crm_invoices.lib.api_payload import (
+    normalize_invoice,
+    parse_recurrence,
+)
 
 
 def parse(**data):
     errors = {}
-    return rec.parse(data, errors), errors
+    return parse_recurrence(data, errors), errors
 
 
 def test_nothing_sent_is_no_recurrence():
