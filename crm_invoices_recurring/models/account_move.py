@@ -198,13 +198,17 @@ class AccountMove(models.Model):
         }
         self.env.ref("account.ir_cron_account_move_send")._trigger()
 
-    def _crm_autopay_charge(self):
+    def _crm_autopay_charge(self, commit=False):
         """Charge this invoice once to the card its customer saved for its
         schedule.  Nothing is charged for an invoice paid, in payment or
         being paid another way (every transaction goes through the pay
         links' one-payment-at-a-time check); a refused charge leaves the
         invoice to its pay link and the reminders.
 
+        :param commit: (the job) commit the transaction and the invoice's
+            mark before asking the provider: a crash after the provider
+            charged keeps the transaction, whose notification then records
+            the payment, and the invoice is never charged again.
         :return: the transaction, or ``None``
         """
         self.ensure_one()
@@ -236,6 +240,8 @@ class AccountMove(models.Model):
             _logger.info("Saved card not charged for %s: %s", self.name, refused)
             return None
         self.sudo().crm_autopay_state = "failed"
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         try:
             transaction._send_payment_request()
         except (UserError, ValidationError) as error:

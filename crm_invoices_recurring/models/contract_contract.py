@@ -248,7 +248,7 @@ class ContractContract(models.Model):
                 if auto_commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 for move in moves:
-                    move._crm_autopay_charge()
+                    move._crm_autopay_charge(commit=auto_commit)
                     if auto_commit:
                         self.env.cr.commit()  # pylint: disable=invalid-commit
         return made
