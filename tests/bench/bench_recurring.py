@@ -137,30 +137,43 @@ def main():
     )
 
     threading.current_thread().testing = True  # no batch commit: all rolled back
-    rows = []
+    print(f"\nRecurring invoices job, schedules due on one day ({today})", flush=True)
     for size in sorted({args.schedules, max(1, args.schedules // 10)}):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tz": "UTC"})
-            env.company.crm_recurring_invoice_state = "posted"
-            contracts = due_today(env, size, today)
             job = env["contract.contract"]
+            env.company.crm_recurring_invoice_state = "posted"
+            due_today(env, size, today)
             ms, queries, made = measure(
                 env, lambda job=job: job.cron_recurring_create_invoice(today)
+            )
+            print(
+                f"  {size:>7,} due: {len(made):>7,} invoices posted in "
+                f"{ms / 1000:8.1f} s ({ms / max(len(made), 1):6.1f} ms, "
+                f"{queries / max(len(made), 1):5.1f} queries per invoice)",
+                flush=True,
             )
             ms2, queries2, again = measure(
                 env, lambda job=job: job.cron_recurring_create_invoice(today)
             )
+            print(
+                f"  {'':>7}  same day again: {len(again)} made, {ms2:8.1f} ms, "
+                f"{queries2} queries",
+                flush=True,
+            )
+            assert not again, "a second run the same day made invoices"
+            assert len(made) == size, (len(made), size)
             cr.rollback()
             env.invalidate_all()
             env.company.crm_recurring_invoice_state = "draft"
-            contracts = due_today(env, size, today)
-            ms_ours_draft, q_ours_draft, made_draft = measure(
+            due_today(env, size, today)
+            ms_d, q_d, drafts = measure(
                 env, lambda job=job: job.cron_recurring_create_invoice(today)
             )
             cr.rollback()
             env.invalidate_all()
             contracts = due_today(env, size, today)
-            ms_oca, q_oca, made_oca = measure(
+            ms_oca, q_oca, oca = measure(
                 env,
                 lambda contracts=contracts, env=env: (
                     OcaContract._recurring_create_invoice(
@@ -169,56 +182,14 @@ def main():
                 ),
             )
             cr.rollback()
-            rows.append(
-                (
-                    size,
-                    ms,
-                    queries,
-                    len(made),
-                    ms2,
-                    queries2,
-                    len(again),
-                    ms_ours_draft,
-                    q_ours_draft,
-                    len(made_draft),
-                    ms_oca,
-                    q_oca,
-                    len(made_oca),
-                )
+            print(
+                f"  {'':>7}  drafts: ours {ms_d / 1000:.1f} s "
+                f"({q_d / max(len(drafts), 1):.1f} queries/invoice) vs OCA's "
+                f"contract {ms_oca / 1000:.1f} s "
+                f"({q_oca / max(len(oca), 1):.1f} queries/invoice): "
+                f"x{ms_d / ms_oca:.2f}",
+                flush=True,
             )
-
-    print(f"\nRecurring invoices job, schedules due on one day ({today})")
-    for (
-        size,
-        ms,
-        queries,
-        made,
-        ms2,
-        queries2,
-        again,
-        ms_d,
-        q_d,
-        made_d,
-        ms_oca,
-        q_oca,
-        made_oca,
-    ) in rows:
-        print(
-            f"  {size:>7,} due: {made:>7,} invoices posted in {ms / 1000:8.1f} s "
-            f"({ms / max(made, 1):6.1f} ms, {queries / max(made, 1):5.1f} queries "
-            f"per invoice)"
-        )
-        print(
-            f"  {'':>7}  same day again: {again} made, {ms2:8.1f} ms, "
-            f"{queries2} queries"
-        )
-        print(
-            f"  {'':>7}  drafts: ours {ms_d / 1000:.1f} s ({q_d / max(made_d, 1):.1f} "
-            f"queries/invoice) vs OCA's contract {ms_oca / 1000:.1f} s "
-            f"({q_oca / max(made_oca, 1):.1f} queries/invoice): x{ms_d / ms_oca:.2f}"
-        )
-        assert again == 0, "a second run the same day made invoices"
-        assert made == size, (made, size)
 
 
 if __name__ == "__main__":
