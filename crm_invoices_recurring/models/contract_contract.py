@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tools import SQL, format_date
 
@@ -225,6 +226,15 @@ class ContractContract(models.Model):
         invoices are committed before their saved cards are charged, and
         each charge is committed, so that a crash never loses an invoice or
         a charge the provider made."""
+        if not self.env.is_superuser():
+            # a public method of OCA's: over RPC anyone could invoice years
+            # ahead (any date_ref) and commit in the middle of a request
+            raise AccessError(
+                self.env._(
+                    "Only the scheduled job invoices every schedule: use Create "
+                    "Invoices on a schedule."
+                )
+            )
         date_ref = date_ref or fields.Date.context_today(self)
         due = self.search(
             [

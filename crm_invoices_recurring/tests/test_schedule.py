@@ -205,6 +205,11 @@ class TestSchedule(RecurringCommon):
         self.assertEqual(made.crm_recurring_contract_id, schedule)
         self.assertEqual(made.create_uid, clerk)
         self.assertFalse(schedule.crm_payment_token_id)
+        # the job itself is the scheduler's: not over RPC, not years ahead
+        with self.assertRaises(AccessError):
+            self.env["contract.contract"].with_user(
+                clerk
+            ).cron_recurring_create_invoice(fields.Date.today() + timedelta(days=3650))
         invoice.with_user(clerk).action_crm_stop_recurring()
         with self.assertRaises(AccessError):
             self.env["crm.invoices.make.recurring"].with_user(employee).create(
