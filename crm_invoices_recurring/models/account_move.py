@@ -4,6 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
+from odoo.addons.crm_invoices.lib.api_errors import ValidationFailed
+from odoo.addons.crm_invoices.lib.perfex_recurrence import Recurrence
+
+from ..lib import schedule_dates
+
 _logger = logging.getLogger(__name__)
 
 
@@ -100,8 +105,6 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         self._crm_check_may_repeat()
-        from ..lib import schedule_dates  # noqa: PLC0415
-
         schedule = self.crm_schedule_id.sudo()
         if recurrence.stops:
             if not schedule:
@@ -149,10 +152,6 @@ class AccountMove(models.Model):
         try:
             return self._crm_set_schedule(recurrence)
         except UserError as error:
-            from odoo.addons.crm_invoices.lib.api_errors import (  # noqa: PLC0415
-                ValidationFailed,
-            )
-
             raise ValidationFailed({"recurring": str(error)}) from error
 
     def action_crm_open_schedule(self):
@@ -276,10 +275,6 @@ class AccountMove(models.Model):
     def action_crm_stop_recurring(self):
         """Stop the schedule repeating this invoice (the invoices it made
         stay)."""
-        from odoo.addons.crm_invoices.lib.perfex_recurrence import (  # noqa: PLC0415
-            Recurrence,
-        )
-
         for move in self:
             move._crm_set_schedule(Recurrence(0))
         return True

@@ -6,6 +6,7 @@ from odoo.fields import Command
 from odoo.tools import SQL, format_date
 
 from odoo.addons.crm_invoices.lib import batch_job
+from odoo.addons.crm_invoices.lib.perfex_recurrence import Recurrence
 
 from ..lib import schedule_dates
 
@@ -359,10 +360,6 @@ class ContractContract(models.Model):
     def _crm_recurrence(self):
         """The schedule's recurrence, as Perfex says it."""
         self.ensure_one()
-        from odoo.addons.crm_invoices.lib.perfex_recurrence import (  # noqa: PLC0415
-            Recurrence,
-        )
-
         unit, multiple = schedule_dates.UNITS_OF_RULES[self.recurring_rule_type]
         return Recurrence(
             self.recurring_interval * multiple,
